@@ -1,0 +1,45 @@
+# Two commands for a new user: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+KB     := $(VENV)/bin/kb
+DEMO_DB ?= $(CURDIR)/demo.sqlite
+PORT   ?= 8501
+
+.PHONY: install system-deps demo ingest-samples dashboard test test-fast bench lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+# Chromium (dashboard end-to-end test) and the PostgreSQL server (backend tests), from Debian.
+system-deps:
+	bash scripts/install-system-deps.sh
+
+ingest-samples: install
+	KB_DATABASE_URL=sqlite:///$(DEMO_DB) $(KB) ingest data/samples
+
+dashboard: install
+	KB_DATABASE_URL=sqlite:///$(DEMO_DB) $(VENV)/bin/streamlit run dashboard/app.py \
+		--server.address 127.0.0.1 --server.port $(PORT) --server.headless true
+
+demo: ingest-samples dashboard
+
+test: install system-deps
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+test-fast: install
+	$(PY) -m pytest -q -m "not slow and not e2e and not postgres"
+
+bench: install
+	bash benchmarks/run_all.sh
+
+lint: install
+	$(VENV)/bin/ruff check kb dashboard tests benchmarks
+
+clean:
+	rm -rf $(VENV) demo.sqlite* .pytest_cache

@@ -1,0 +1,23 @@
+"""The ``kb`` command line: each command group lives in its own module."""
+
+import typer
+
+from kb.cli import actors, browse, db, evaluate, graph, ingest
+
+app = typer.Typer(
+    name="kb",
+    help="kb: a quote and claim tracking knowledge base. Who said what, where, about whom.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+ingest.register(app)
+browse.register(app)
+evaluate.register(app)
+app.add_typer(actors.app, name="actors")
+app.add_typer(actors.alias_app, name="alias")
+app.add_typer(graph.app, name="graph")
+app.add_typer(db.app, name="db")
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,129 @@
+"""`kb ingest` (store) and `kb extract` (print, store nothing)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kb.cli.output import error
+from kb.ingest import IngestError, iter_files
+from kb.pipeline import IngestSummary, process_paths
+
+
+def _load_nlp():
+    from kb.nlp import ModelNotFound, load_nlp
+
+    try:
+        return load_nlp()
+    except ModelNotFound as e:
+        error(str(e))
+        raise typer.Exit(2)
+
+
+def ingest(
+    paths: List[Path] = typer.Argument(..., help="Files or folders (.txt .html .htm .jsonl .json .csv)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="spaCy processes."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Read documents, extract statements and store them (one transaction per document)."""
+    from kb.db import session_scope
+    from kb.resolve import Resolver
+    from kb.store import store_document
+
+    nlp = _load_nlp()
+    with session_scope() as session:
+        resolver = Resolver.from_session(session)
+    summary = IngestSummary()
+    console = Console(stderr=True)
+
+    def on_error(e: IngestError) -> None:
+        summary.failed += 1
+        summary.errors.append(str(e))
+        console.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
+
+    n_files = sum(1 for _ in iter_files(paths))
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, disable=quiet or not console.is_terminal) as bar:
+        task = bar.add_task("ingesting", total=n_files)
+        last_file = None
+        for item in process_paths(paths, nlp, resolver, on_error, workers=workers):
+            try:
+                with session_scope() as session:
+                    outcome = store_document(session, item.raw, item.resolved)
+            except Exception as e:
+                on_error(IngestError(item.raw.path, f"not stored: {type(e).__name__}: {e}"))
+                continue
+            if outcome.status == "new":
+                summary.new += 1
+                summary.statements += outcome.statements
+                summary.actors += outcome.actors
+            else:
+                summary.unchanged += 1
+            file = item.raw.path.split("#", 1)[0]
+            if file != last_file:
+                bar.advance(task)
+                last_file = file
+
+    console.print(
+        f"documents: {summary.new} new, {summary.unchanged} unchanged, {summary.failed} failed; "
+        f"statements: {summary.statements}; new actors: {summary.actors}",
+        highlight=False,
+    )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def statement_json(path: str, item) -> list[dict]:
+    """One JSON-ready dict per statement of a processed document."""
+    rows = []
+    for rs in item.resolved.statements:
+        a = rs.attribution
+        rows.append({
+            "doc": path,
+            "source": a.source.as_dict() if a.source else None,
+            "cue": a.cue.as_dict() if a.cue else None,
+            "content": a.content.as_dict() if a.content else None,
+            "speaker": rs.speaker,
+            "kind": a.kind,
+            "claim_type": a.claim_type,
+            "targets": [{"actor": t.actor, "role": t.role} for t in rs.targets],
+        })
+    return rows
+
+
+def extract(
+    paths: List[Path] = typer.Argument(..., help="Files or folders."),
+    format: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one statement per line)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1),
+) -> None:
+    """Run the pipeline without storing; print one JSON object per statement."""
+    from kb.resolve import Resolver
+
+    if format != "jsonl":
+        error(f"unsupported format {format!r} (use jsonl)")
+        raise typer.Exit(2)
+    nlp = _load_nlp()
+    failed = 0
+
+    def on_error(e: IngestError) -> None:
+        nonlocal failed
+        failed += 1
+        error(str(e))
+
+    for item in process_paths(paths, nlp, Resolver(), on_error, workers=workers):
+        for row in statement_json(item.raw.path, item):
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    if failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(extract)

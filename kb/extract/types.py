@@ -1,0 +1,89 @@
+"""Plain records that the extraction components leave on a Doc.
+
+``doc._.attributions`` is a list of :class:`Attribution`; ``doc._.affiliations`` a list of
+:class:`AffiliationFact`. Offsets are char offsets into ``doc.text`` (the text exactly as read).
+Resolution (kb.resolve) turns the surface names into canonical actors; nothing here touches the
+database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class CharSpan:
+    start: int
+    end: int
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass
+class TargetRef:
+    """An actor a statement accuses, addresses or mentions, as written in the text."""
+
+    text: str
+    role: str  # accused | addressed | mentioned
+    start: int
+    end: int
+    label: str | None = None  # NER label when known
+
+
+@dataclass
+class Attribution:
+    cue: CharSpan | None
+    content: CharSpan | None
+    source: CharSpan | None  # the speaker as written here (may be a pronoun or "the spokesman")
+    kind: str  # direct | indirect | mixed | according_to
+    claim_type: str  # assertion, report, accusation, call_to_action, warning, denial, ...
+    cue_lemma: str | None = None
+    # The name the source refers to after in-document coreference ("He" -> "Yasser Farhan");
+    # kb.resolve maps it to a canonical actor.
+    speaker_name: str | None = None
+    speaker_label: str | None = None  # PERSON, ORG, GPE, NORP, ... when known
+    targets: list[TargetRef] = field(default_factory=list)
+    sentence: CharSpan | None = None
+    confidence: float = 1.0
+
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Attribution":
+        d = dict(d)
+        for key in ("cue", "content", "source", "sentence"):
+            if d.get(key) is not None:
+                d[key] = CharSpan(**d[key])
+        d["targets"] = [TargetRef(**t) for t in d.get("targets") or []]
+        return cls(**d)
+
+
+@dataclass
+class AffiliationFact:
+    member: str  # surface name of the person or unit
+    organization: str  # surface name of the organisation
+    relation: str = "member_of"  # member_of | part_of
+    role: str | None = None
+    start: int = 0
+    end: int = 0
+    member_label: str | None = None
+    organization_label: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "AffiliationFact":
+        return cls(**d)
+
+
+@dataclass
+class DocumentMeta:
+    """Metadata found in the text itself (datelines, source lines)."""
+
+    published: str | None = None  # ISO date
+    source_line: str | None = None

@@ -1,0 +1,121 @@
+"""The tables (SQLModel). Every row that came from text keeps char offsets into Document.text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Optional
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ACTOR_KINDS = ("person", "organization", "country", "government", "group", "unknown")
+STATEMENT_KINDS = ("direct", "indirect", "mixed", "according_to")
+TARGET_ROLES = ("accused", "addressed", "mentioned")
+AFFILIATION_RELATIONS = ("member_of", "part_of")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Source(SQLModel, table=True):
+    """A publisher or outlet."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    url: Optional[str] = None
+
+
+class Document(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    content_hash: str = Field(unique=True, index=True)
+    title: Optional[str] = None
+    url: Optional[str] = None
+    path: Optional[str] = None  # where it was read from (file, or file#line for JSONL/CSV)
+    published: Optional[date] = Field(default=None, index=True)
+    source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    n_chars: int = 0
+    ingested_at: datetime = Field(default_factory=_now, index=True)
+    extractor_version: str = ""
+
+
+class Actor(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)  # canonical name
+    kind: str = Field(default="unknown", index=True)
+    external_id: Optional[str] = None  # e.g. a Wikidata QID
+    description: Optional[str] = None
+
+
+class Alias(SQLModel, table=True):
+    """Normalised surface form -> actor. One actor per form; analysts can edit."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    form: str = Field(unique=True, index=True)  # kb.resolve.normalise(surface)
+    surface: str  # as first seen or as typed by the analyst
+    actor_id: int = Field(foreign_key="actor.id", index=True)
+    origin: str = "extracted"  # lexicon | extracted | analyst
+
+
+class Mention(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    actor_id: int = Field(foreign_key="actor.id", index=True)
+    start: int
+    end: int
+    text: str
+    label: Optional[str] = None  # NER label or rule name
+
+
+class Statement(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_statement_speaker_published", "speaker_id", "published"),
+        Index("ix_statement_claim_type_published", "claim_type", "published"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    speaker_id: Optional[int] = Field(default=None, foreign_key="actor.id", index=True)
+    speaker_text: Optional[str] = None
+    speaker_start: Optional[int] = None
+    speaker_end: Optional[int] = None
+    cue_text: Optional[str] = None
+    cue_lemma: Optional[str] = Field(default=None, index=True)
+    cue_start: Optional[int] = None
+    cue_end: Optional[int] = None
+    content_text: Optional[str] = Field(default=None, sa_column=Column(Text))
+    content_start: Optional[int] = None
+    content_end: Optional[int] = None
+    kind: str = Field(index=True)  # direct | indirect | mixed | according_to
+    claim_type: str = Field(index=True)
+    sentence_start: int = 0
+    sentence_end: int = 0
+    confidence: float = 1.0
+    extractor_version: str = ""
+    published: Optional[date] = Field(default=None, index=True)  # copied from Document for date filters
+    flagged: bool = False  # an analyst marked it wrong
+
+
+class StatementTarget(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("statement_id", "actor_id", "role"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    actor_id: int = Field(foreign_key="actor.id", index=True)
+    role: str = Field(index=True)  # accused | addressed | mentioned
+    text: Optional[str] = None  # surface form in the statement
+
+
+class Affiliation(SQLModel, table=True):
+    """person -member_of-> organisation, or unit -part_of-> organisation."""
+
+    __table_args__ = (UniqueConstraint("person_id", "organization_id", "relation"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="actor.id", index=True)
+    organization_id: int = Field(foreign_key="actor.id", index=True)
+    relation: str = "member_of"
+    role: Optional[str] = None
+    statement_id: Optional[int] = Field(default=None, foreign_key="statement.id")
+    document_id: Optional[int] = Field(default=None, foreign_key="document.id")

@@ -1,0 +1,51 @@
+"""Shared fixtures: the real spaCy pipeline, the seed, and KBs built by the real ingest path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_TEXT = SHARED / "seed" / "000_6bce3e69434a3938.txt"
+SEED_GOLD = SHARED / "seed" / "000_6bce3e69434a3938.gold.json"
+POLNEAR = SHARED / "data" / "polnear"
+SAMPLES = ROOT / "data" / "samples"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kb.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def seed_gold() -> dict:
+    return json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+
+
+def build_kb(url: str, paths, nlp) -> None:
+    """Ingest ``paths`` into the KB at ``url`` through the same code path as ``kb ingest``."""
+    from kb.db import session_scope
+    from kb.pipeline import process_paths
+    from kb.resolve import Resolver
+    from kb.store import store_document
+
+    errors = []
+    with session_scope(url) as session:
+        resolver = Resolver.from_session(session)
+    for item in process_paths(paths, nlp, resolver, errors.append):
+        with session_scope(url) as session:
+            store_document(session, item.raw, item.resolved)
+    assert not errors, errors
+
+
+@pytest.fixture(scope="session")
+def seed_kb(tmp_path_factory, nlp) -> str:
+    """The URL of a SQLite KB holding the seed press release."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('seed') / 'kb.sqlite'}"
+    build_kb(url, [SEED_TEXT], nlp)
+    return url
