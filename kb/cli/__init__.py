@@ -2,7 +2,7 @@
 
 import typer
 
-from kb.cli import actors, browse, db, evaluate, graph, ingest
+from kb.cli import actors, browse, db, edit, evaluate, graph, ingest
 
 app = typer.Typer(
     name="kb",
@@ -14,8 +14,9 @@ app = typer.Typer(
 ingest.register(app)
 browse.register(app)
 evaluate.register(app)
+edit.register(actors.app)
 app.add_typer(actors.app, name="actors")
-app.add_typer(actors.alias_app, name="alias")
+app.add_typer(edit.alias_app, name="alias")
 app.add_typer(graph.app, name="graph")
 app.add_typer(db.app, name="db")
 

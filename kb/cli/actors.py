@@ -1,6 +1,5 @@
-"""`kb actors` and `kb alias` (placeholder until its issue lands)"""
+"""`kb actors` (placeholder until its issue lands)"""
 
 import typer
 
-app = typer.Typer(help="List and edit actors.")
-alias_app = typer.Typer(help="Add or remove aliases (surface form -> actor).")
+app = typer.Typer(help="List actors (and merge them: `kb actors merge`).")
