@@ -1,7 +1,50 @@
-"""(placeholder until its issue lands)"""
+"""`kb evaluate GOLD_DIR`: score the pipeline on a PolNeAR-style brat folder."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
 
 import typer
 
+from kb.cli.output import error
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def evaluate(
+    gold_dir: Path = typer.Argument(..., help="Folder with text/<name>.txt and attributions/<name>_<annotator>.ann."),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text or json."),
+    errors: Path | None = typer.Option(
+        None, "--errors", help="Write misses and false alarms per document here (.json: JSON, else text)."
+    ),
+    limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Only the first N texts (sorted)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="spaCy processes."),
+) -> None:
+    """Print cue, source and content span P/R/F1 and attribution P/R/F1 against gold annotations."""
+    from kb.cli.ingest import _load_nlp
+    from kb.evaluate import evaluate_docs, load_gold_dir, write_errors
+
+    try:
+        gold = load_gold_dir(gold_dir, limit)
+    except (FileNotFoundError, UnicodeDecodeError) as e:
+        error(str(e))
+        raise typer.Exit(2)
+    if not gold:
+        error(f"{gold_dir}: no annotated texts (text/<name>.txt with attributions/<name>_*.ann)")
+        raise typer.Exit(2)
+    report = evaluate_docs(gold, _load_nlp(), workers)
+    if errors is not None:
+        write_errors(report, errors)
+    if format == ReportFormat.json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        typer.echo(report.format_text())
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command()(evaluate)
