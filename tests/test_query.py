@@ -1,0 +1,396 @@
+"""The read API (kb.query) over a KB built through the real store path."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sample_kb import DOCUMENTS, TRICKY, build_sample_kb
+from sqlalchemy import inspect, update
+from sqlmodel import select
+
+from kb import query as Q
+from kb.db import get_engine, session_scope
+from kb.models import Alias, Statement
+from kb.query import StatementFilter as F
+
+
+@pytest.fixture(scope="module")
+def kb_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('query') / 'kb.sqlite'}"
+    build_sample_kb(url)
+    return url
+
+
+@pytest.fixture
+def s(kb_url):
+    with session_scope(kb_url) as session:
+        yield session
+
+
+@pytest.fixture
+def fresh_url(tmp_path) -> str:
+    """A KB of its own, for tests that write."""
+    url = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    build_sample_kb(url)
+    return url
+
+
+def contents(page_or_rows) -> list[str]:
+    rows = page_or_rows.rows if isinstance(page_or_rows, Q.Page) else page_or_rows
+    return [r["content"] for r in rows]
+
+
+ALL = [c["content"] for d in DOCUMENTS for c in d["statements"]]
+
+
+# --- search_statements / count_statements ----------------------------------------------------------
+
+def test_all_statements_newest_first_with_targets(s):
+    page = Q.search_statements(s, F())
+    assert contents(page) == ALL[::-1]
+    assert page.next_cursor is None
+    ids = [r["id"] for r in page.rows]
+    assert ids == sorted(ids, reverse=True)
+    first = page.rows[-1]
+    assert first["speaker"] == "Yasser Farhan" and first["speaker_text"] == "Yasser Farhan"
+    assert first["document_title"] == "Coalition News" and first["source"] == "Coalition News"
+    assert first["published"] == date(2017, 9, 27)
+    assert first["cue"] == "stressed" and first["kind"] == "indirect" and first["claim_type"] == "accusation"
+    assert [(t["actor"], t["role"]) for t in first["targets"]] == [("Russia", "accused")]
+    assert first["flagged"] is False
+
+
+def test_offsets_point_into_the_document_text(s):
+    for row in Q.search_statements(s, F()).rows:
+        text = Q.get_document(s, row["document_id"])["text"]
+        assert text[row["content_start"]:row["content_end"]] == row["content"]
+        assert text[row["cue_start"]:row["cue_end"]] == row["cue"]
+        assert text[row["speaker_start"]:row["speaker_end"]] == row["speaker_text"]
+
+
+def test_keyset_paging_visits_every_statement_once(s):
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = Q.search_statements(s, F(), limit=3, cursor=cursor)
+        seen += [r["id"] for r in page.rows]
+        pages += 1
+        if page.next_cursor is None:
+            break
+        assert page.next_cursor == page.rows[-1]["id"]
+        cursor = page.next_cursor
+    assert pages == 3 and len(seen) == len(set(seen)) == len(ALL) == Q.count_statements(s, F())
+
+
+def test_exact_page_size_has_no_empty_next_page(s):
+    assert Q.search_statements(s, F(), limit=len(ALL)).next_cursor is None
+    assert Q.search_statements(s, F(), limit=len(ALL) - 1).next_cursor is not None
+
+
+@pytest.mark.parametrize("name", ["Yasser Farhan", "Farhan", "farhan", "FARHAN's", " yasser  farhan "])
+def test_speaker_by_name_or_alias(s, name):
+    rows = Q.search_statements(s, F(speaker=name)).rows
+    assert {r["speaker"] for r in rows} == {"Yasser Farhan"} and len(rows) == 4
+
+
+def test_unknown_actor_or_source_gives_nothing(s):
+    for f in (F(speaker="Nobody"), F(target="Nobody"), F(source="Nobody News")):
+        assert Q.search_statements(s, f).rows == [] and Q.count_statements(s, f) == 0
+
+
+def test_target_and_role(s):
+    assert contents(Q.search_statements(s, F(target="Moscow"))) == [
+        "Russia bears full responsibility for the war crimes"]
+    coalition = Q.search_statements(s, F(target="the Coalition")).rows
+    assert len(coalition) == 2
+    assert contents(Q.search_statements(s, F(target="Syrian Coalition", role="accused"))) == [
+        "the Syrian Coalition spreads lies"]
+    assert Q.search_statements(s, F(target="Syrian Coalition", role="addressed")).rows == []
+    # role alone: any statement addressing someone
+    assert contents(Q.search_statements(s, F(role="addressed"))) == ["to act"]
+
+
+def test_claim_type_kind_source_document(s):
+    assert len(Q.search_statements(s, F(claim_type="accusation")).rows) == 3
+    assert contents(Q.search_statements(s, F(kind="according_to"))) == ["the Syrian Coalition spreads lies"]
+    assert len(Q.search_statements(s, F(source="coalition news")).rows) == 5
+    assert len(Q.search_statements(s, F(source="TASS")).rows) == 2
+    doc_id = Q.search_statements(s, F(kind="mixed")).rows[0]["document_id"]
+    assert len(Q.search_statements(s, F(document_id=doc_id)).rows) == 2
+
+
+def test_dates_are_inclusive_and_skip_undated(s):
+    assert len(Q.search_statements(s, F(date_from=date(2017, 9, 27), date_to=date(2017, 10, 5))).rows) == 5
+    assert len(Q.search_statements(s, F(date_from=date(2018, 1, 1))).rows) == 2
+    assert len(Q.search_statements(s, F(date_to=date(2017, 9, 26))).rows) == 0
+
+
+def test_filters_combine(s):
+    f = F(speaker="Farhan", claim_type="accusation", target="Russia", role="accused", kind="indirect",
+          text="war crimes", date_from=date(2017, 1, 1), date_to=date(2017, 12, 31))
+    assert contents(Q.search_statements(s, f)) == ["Russia bears full responsibility for the war crimes"]
+    assert Q.count_statements(s, f) == 1
+
+
+def test_text_search(s):
+    assert set(contents(Q.search_statements(s, F(text="war crimes")))) == {
+        "Russia bears full responsibility for the war crimes", "the war crimes continued"}
+    assert contents(Q.search_statements(s, F(text="HOSPITALS"))) == ["never targeted hospitals"]
+    assert Q.search_statements(s, F(text="   ")).rows == Q.search_statements(s, F()).rows
+
+
+# Search strings with SQL, LIKE and FTS syntax are text: they never error and never match everything.
+HOSTILE = ["%", "_", "'", '"', "\\", "' OR 1=1 --", "\" OR \"\"=\"", "x'); DROP TABLE statement; --",
+           "war NOT crimes", "war OR peace", "NEAR(war*)", "war*", "\"unbalanced", "(", "*", ":", "^",
+           "content:war", "-war", "a\\b", "100%", "_regime_", "war\x00crimes", "élysée", "🙂", "%%%_%", "[a-z]"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_search_strings_are_plain_text(s, text):
+    rows = Q.search_statements(s, F(text=text)).rows
+    assert Q.count_statements(s, F(text=text)) == len(rows)
+    assert len(rows) < len(ALL)
+    plain = text.replace("\x00", " ").strip().casefold()
+    for r in rows:  # every hit really contains the words searched for
+        haystack = f"{r['content']} {r['speaker_text']}".casefold()
+        assert all(word.strip("*()\"'^:-") in haystack for word in plain.split())
+    assert inspect(get_engine(s.get_bind().url.render_as_string(hide_password=False))).has_table("statement")
+
+
+def test_like_wildcards_match_literally(s):
+    assert contents(Q.search_statements(s, F(text="100%"))) == [TRICKY]
+    assert contents(Q.search_statements(s, F(text="_regime_"))) == [TRICKY]
+    assert contents(Q.search_statements(s, F(text="DROP TABLE statement"))) == [TRICKY]
+
+
+@pytest.mark.parametrize("name", ["'; DROP TABLE actor; --", "%", "_", "Farhan%", "\x00"])
+def test_hostile_actor_names_find_nothing(s, name):
+    assert Q.find_actor(s, name) is None
+    assert Q.search_statements(s, F(speaker=name)).rows == []
+    assert Q.search_statements(s, F(target=name)).rows == []
+
+
+def test_count_cap(s):
+    assert Q.count_statements(s, F()) == len(ALL)
+    assert Q.count_statements(s, F(), cap=3) == 3
+    assert Q.count_statements(s, F(speaker="Farhan"), cap=100) == 4
+
+
+def test_flagged_statements_are_hidden_unless_asked(fresh_url):
+    with session_scope(fresh_url) as s:
+        sid = Q.search_statements(s, F(speaker="Zakharova", kind="mixed")).rows[0]["id"]
+        s.execute(update(Statement).where(Statement.id == sid).values(flagged=True))
+    with session_scope(fresh_url) as s:
+        assert sid not in [r["id"] for r in Q.search_statements(s, F()).rows]
+        assert Q.count_statements(s, F()) == len(ALL) - 1
+        flagged = [r for r in Q.search_statements(s, F(include_flagged=True)).rows if r["flagged"]]
+        assert [r["id"] for r in flagged] == [sid]
+        assert Q.stats(s)["flagged"] == 1
+        assert Q.top_speakers(s)[1] == {"actor_id": flagged[0]["speaker_id"], "actor": "Maria Zakharova",
+                                        "kind": "person", "count": 1}
+        assert Q.get_statement(s, sid)["flagged"] is True  # still reachable by id
+
+
+# --- get_statement ---------------------------------------------------------------------------------
+
+def test_get_statement_sentence_context_and_highlights(s):
+    sid = Q.search_statements(s, F(text="claim_rate")).rows[0]["id"]
+    st = Q.get_statement(s, sid)
+    assert st["sentence"]["text"] == "He said that the regime's 50% claim_rate is false."
+    assert st["context"]["text"].startswith("Member of the Coalition's")  # whole (short) document
+    assert st["sentence"]["text"] in st["context"]["text"]
+    parts = {p["part"]: st["sentence"]["text"][p["start"]:p["end"]] for p in st["sentence_spans"]}
+    assert parts == {"speaker": "He", "cue": "said", "content": "the regime's 50% claim_rate is false"}
+    ctx = st["context"]["text"]
+    assert {p["part"]: ctx[p["start"]:p["end"]] for p in st["context_spans"]} == parts
+    assert Q.highlight(st["sentence"]["text"], st["sentence_spans"]) == [
+        ("He", "speaker"), (" ", None), ("said", "cue"), (" that ", None),
+        ("the regime's 50% claim_rate is false", "content"), (".", None)]
+    assert st["document_title"] == "Coalition News" and st["document_path"] == "sample/Coalition News.txt"
+    assert [t["actor"] for t in st["targets"]] == ["Assad regime"]
+    assert Q.get_statement(s, 10**9) is None
+
+
+def test_context_is_cut_at_word_boundaries_around_long_documents(fresh_url):
+    long_doc = {
+        "title": "Long", "source": "Wire", "published": "2019-05-01",
+        "text": "Filler words here. " * 40 + "Iran said the talks failed. " + "More filler text. " * 40,
+        "statements": [{"speaker": "Iran", "source": "Iran", "cue": "said", "content": "the talks failed",
+                            "kind": "indirect", "claim_type": "assertion", "targets": []}],
+        "mentions": [], "affiliations": [],
+    }
+    build_sample_kb(fresh_url, [long_doc])
+    with session_scope(fresh_url) as s:
+        st = Q.get_statement(s, Q.search_statements(s, F(source="Wire")).rows[0]["id"])
+        ctx = st["context"]
+        assert ctx["start"] > 0 and ctx["end"] < len(long_doc["text"])
+        assert 2 * Q.CONTEXT_CHARS - 40 < len(ctx["text"]) <= 2 * Q.CONTEXT_CHARS + len(st["sentence"]["text"])
+        assert long_doc["text"][ctx["start"] - 1] == " " and long_doc["text"][ctx["end"]] == " "
+
+
+def test_relative_spans_clip_and_drop():
+    spans = [{"part": "cue", "start": 5, "end": 10}, {"part": "content", "start": 8, "end": 30},
+             {"part": "speaker", "start": 40, "end": 45}]
+    assert Q.relative_spans(spans, 6, 20) == [{"part": "cue", "start": 0, "end": 4},
+                                              {"part": "content", "start": 2, "end": 14}]
+
+
+# --- actors ----------------------------------------------------------------------------------------
+
+def test_find_actor(s):
+    assert Q.find_actor(s, "Russia").name == "Russia"
+    assert Q.find_actor(s, "moscow").name == "Russia"
+    assert Q.find_actor(s, "The Assad regime").name == "Assad regime"
+    assert Q.find_actor(s, "Zakharova's").name == "Maria Zakharova"
+    assert Q.find_actor(s, "Atlantis") is None and Q.find_actor(s, "") is None and Q.find_actor(s, None) is None
+
+
+def test_list_actors_counts_and_order(s):
+    rows = Q.list_actors(s)
+    by_name = {r["name"]: r for r in rows}
+    assert len(rows) == len({"Yasser Farhan", "Syrian Coalition", "Russia", "Assad regime", "Iran",
+                             "international community", "Maria Zakharova", "Russian Foreign Ministry"})
+    assert rows[0]["name"] == "Yasser Farhan"
+    assert {k: by_name["Yasser Farhan"][k] for k in ("kind", "statements", "accused", "mentions")} == {
+        "kind": "person", "statements": 4, "accused": 0, "mentions": 3}
+    assert (by_name["Syrian Coalition"]["statements"], by_name["Syrian Coalition"]["accused"]) == (1, 1)
+    assert by_name["Russia"]["accused"] == 1
+    statements = [r["statements"] for r in rows]
+    assert statements == sorted(statements, reverse=True)
+
+
+def test_list_actors_search_kind_sort_and_pages(s):
+    assert [r["name"] for r in Q.list_actors(s, q="farh")] == ["Yasser Farhan"]
+    assert [r["name"] for r in Q.list_actors(s, q="MOSCOW")] == ["Russia"]  # via an alias
+    assert [r["name"] for r in Q.list_actors(s, q="%")] == []
+    assert {r["name"] for r in Q.list_actors(s, kind="country")} == {"Russia", "Iran"}
+    names = [r["name"] for r in Q.list_actors(s, sort="name")]
+    assert names == sorted(names)
+    assert [r["name"] for r in Q.list_actors(s, sort="name", limit=3, offset=3)] == names[3:6]
+
+
+def test_actor_profile(s):
+    farhan = Q.find_actor(s, "Farhan")
+    p = Q.actor_profile(s, farhan.id, n=2)
+    assert p["actor"]["name"] == "Yasser Farhan" and p["actor"]["kind"] == "person"
+    assert {a["surface"] for a in p["aliases"]} == {"Yasser Farhan", "Farhan"}
+    assert p["affiliations"] == [{
+        "direction": "out", "relation": "member_of", "role": "member of the political committee",
+        "actor": "Syrian Coalition", "actor_id": Q.find_actor(s, "Syrian Coalition").id,
+        "kind": "organization", "document_id": p["statements_by"][1]["document_id"],
+        "statement_id": Q.search_statements(s, F(text="full responsibility")).rows[0]["id"]}]
+    assert p["counts"] == {"statements": 4, "accusations_made": 3, "accused": 0, "addressed": 0,
+                           "mentioned_in_statements": 0, "mentions": 3, "documents": 2}
+    assert len(p["statements_by"]) == 2  # the latest n
+    assert p["statements_about"] == []
+    assert [(c["actor"], c["count"]) for c in p["accusations_made"]["by_counterpart"]] == [
+        ("Assad regime", 1), ("Iran", 1), ("Russia", 1)]
+    assert p["accusations_received"] == {"by_counterpart": [], "statements": []}
+    assert p["timeline"] == [{"period": "2017-09", "count": 3, "about": 0},
+                             {"period": "undated", "count": 1, "about": 0}]
+
+
+def test_actor_profile_of_an_organisation(s):
+    coalition = Q.find_actor(s, "Syrian Coalition")
+    p = Q.actor_profile(s, coalition.id)
+    assert [(a["direction"], a["actor"], a["relation"]) for a in p["affiliations"]] == [
+        ("in", "Yasser Farhan", "member_of")]
+    assert p["counts"]["accused"] == 1 and p["counts"]["mentioned_in_statements"] == 1
+    assert contents(p["statements_about"]) == ["the Syrian Coalition spreads lies", "never targeted hospitals"]
+    assert p["accusations_received"]["by_counterpart"] == [
+        {"actor": "Maria Zakharova", "actor_id": Q.find_actor(s, "Zakharova").id, "count": 1}]
+    assert p["timeline"] == [{"period": "2017-10", "count": 0, "about": 2},
+                             {"period": "2018-01", "count": 1, "about": 0}]
+    ministry = Q.actor_profile(s, Q.find_actor(s, "Russian Foreign Ministry").id)
+    assert {(a["direction"], a["actor"], a["relation"], a["role"]) for a in ministry["affiliations"]} == {
+        ("out", "Russia", "part_of", None), ("in", "Maria Zakharova", "member_of", "spokeswoman")}
+    assert Q.actor_profile(s, 10**9) is None
+
+
+# --- aggregates ------------------------------------------------------------------------------------
+
+def test_stats(s):
+    st = Q.stats(s)
+    assert {k: st[k] for k in ("documents", "statements", "flagged", "actors", "sources", "affiliations",
+                               "mentions")} == {
+        "documents": 4, "statements": 8, "flagged": 0, "actors": 8, "sources": 2, "affiliations": 3,
+        "mentions": 10}
+    assert st["aliases"] >= 8
+    assert st["by_kind"] == {"indirect": 6, "according_to": 1, "mixed": 1}
+    assert st["by_claim_type"]["accusation"] == 3 and sum(st["by_claim_type"].values()) == 8
+    assert (st["first_published"], st["last_published"]) == (date(2017, 9, 27), date(2018, 1, 10))
+
+
+def test_top_speakers_and_most_accused(s):
+    assert [(r["actor"], r["count"]) for r in Q.top_speakers(s)] == [
+        ("Yasser Farhan", 4), ("Maria Zakharova", 2), ("Syrian Coalition", 1)]
+    assert [(r["actor"], r["count"]) for r in Q.top_speakers(s, limit=1)] == [("Yasser Farhan", 4)]
+    assert [r["actor"] for r in Q.top_speakers(s, date_from=date(2017, 10, 1), date_to=date(2017, 12, 31))] == [
+        "Maria Zakharova"]
+    assert {r["actor"] for r in Q.most_accused(s)} == {"Russia", "Assad regime", "Iran", "Syrian Coalition"}
+    assert [r["actor"] for r in Q.most_accused(s, date_from=date(2017, 10, 1))] == ["Syrian Coalition"]
+    assert [r["actor"] for r in Q.most_accused(s, date_to=date(2017, 9, 30))] == ["Assad regime", "Russia"]
+
+
+def test_statements_over_time(s):
+    assert Q.statements_over_time(s) == [{"period": "2017-09", "count": 3}, {"period": "2017-10", "count": 2},
+                                         {"period": "2018-01", "count": 2}, {"period": "undated", "count": 1}]
+    assert Q.statements_over_time(s, "year", F(speaker="Farhan")) == [
+        {"period": "2017", "count": 3}, {"period": "undated", "count": 1}]
+    assert Q.statements_over_time(s, "day", F(source="TASS")) == [{"period": "2017-10-05", "count": 2}]
+    assert Q.statements_over_time(s, "week", F(source="TASS")) == [{"period": "2017-W40", "count": 2}]
+    assert Q.statements_over_time(s, "month", F(speaker="Nobody")) == []
+    with pytest.raises(ValueError, match="bucket"):
+        Q.statements_over_time(s, "decade")
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+def test_list_documents_pages_and_search(s):
+    page = Q.list_documents(s, limit=3)
+    assert [r["title"] for r in page.rows] == [None, "Coalition warns", "Moscow rejects claims"]
+    assert [r["statements"] for r in page.rows] == [1, 2, 2]
+    rest = Q.list_documents(s, limit=3, cursor=page.next_cursor)
+    assert [r["title"] for r in rest.rows] == ["Coalition News"] and rest.next_cursor is None
+    assert [r["title"] for r in Q.list_documents(s, q="tass").rows] == ["Moscow rejects claims"]
+    assert [r["title"] for r in Q.list_documents(s, q="coalition").rows] == ["Coalition warns", "Coalition News"]
+    assert Q.list_documents(s, q="%").rows == [] and Q.list_documents(s, q="'; --").rows == []
+
+
+def test_get_document(s):
+    doc_id = Q.list_documents(s, q="TASS").rows[0]["id"]
+    d = Q.get_document(s, doc_id)
+    assert d["text"] == DOCUMENTS[1]["text"] and d["source"] == "TASS" and d["published"] == date(2017, 10, 5)
+    assert contents(d["statements"]) == ["never targeted hospitals", "the Syrian Coalition spreads lies"]
+    for st in d["statements"]:
+        assert {d["text"][p["start"]:p["end"]] for p in st["spans"]} >= {st["cue"], st["content"]}
+    assert [(m["actor"], d["text"][m["start"]:m["end"]]) for m in d["mentions"]] == [
+        ("Russian Foreign Ministry", "Russian Foreign Ministry"), ("Maria Zakharova", "Maria Zakharova"),
+        ("Syrian Coalition", "Syrian Coalition")]
+    assert Q.get_document(s, 10**9) is None
+
+
+# --- store_state -----------------------------------------------------------------------------------
+
+def test_store_state_changes_on_every_write(fresh_url):
+    def state():
+        with session_scope(fresh_url) as s:
+            return Q.store_state(s)
+
+    seen = [state()]
+    assert state() == seen[0]  # stable while nothing changes
+
+    build_sample_kb(fresh_url, [{**DOCUMENTS[3], "text": DOCUMENTS[3]["text"] + " Again."}])
+    seen.append(state())
+    with session_scope(fresh_url) as s:  # flag a statement
+        s.execute(update(Statement).where(Statement.id == 1).values(flagged=True))
+    seen.append(state())
+    with session_scope(fresh_url) as s:  # move an alias to another actor
+        alias = s.exec(select(Alias).where(Alias.form == "moscow")).one()
+        alias.actor_id = Q.find_actor(s, "Iran").id
+    seen.append(state())
+    with session_scope(fresh_url) as s:  # re-attribute a statement (what a merge does)
+        iran = Q.find_actor(s, "Iran").id
+        s.execute(update(Statement).where(Statement.id == 2).values(speaker_id=iran))
+    seen.append(state())
+    assert len(set(seen)) == len(seen)
