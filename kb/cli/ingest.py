@@ -9,6 +9,7 @@ from typing import List
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kb.cli.output import error
@@ -45,7 +46,7 @@ def ingest(
     def on_error(e: IngestError) -> None:
         summary.failed += 1
         summary.errors.append(str(e))
-        console.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
+        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False, soft_wrap=True)
 
     n_files = sum(1 for _ in iter_files(paths))
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -53,6 +54,9 @@ def ingest(
         task = bar.add_task("ingesting", total=n_files)
         last_file = None
         for item in process_paths(paths, nlp, resolver, on_error, workers=workers):
+            for w in item.raw.warnings:
+                console.print(f"[yellow]warning:[/yellow] {escape(f'{item.raw.path}: {w}')}", highlight=False,
+                              soft_wrap=True)
             try:
                 with session_scope() as session:
                     outcome = store_document(session, item.raw, item.resolved)
@@ -117,6 +121,8 @@ def extract(
         error(str(e))
 
     for item in process_paths(paths, nlp, Resolver(), on_error, workers=workers):
+        for w in item.raw.warnings:
+            print(f"warning: {item.raw.path}: {w}", file=sys.stderr)
         for row in statement_json(item.raw.path, item):
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         sys.stdout.flush()
