@@ -1,0 +1,332 @@
+"""Questions analysts ask of the actor graph, answered with the statements as evidence.
+
+Structure (who is linked to whom) comes from the cached graph; evidence (which statements, which
+sentence) is fetched from the tables on demand, so the graph stays small.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from datetime import date
+from itertools import islice, pairwise
+
+import networkx as nx
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from kb.graph.build import get_graph, weighted
+from kb.graph.model import AFFILIATION_EDGE_TYPES, check_types, edge_type_sql
+from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
+
+CENTRALITY_MEASURES = ("degree", "accused", "pagerank", "betweenness")
+BETWEENNESS_SAMPLE = 500  # pivots for approximate betweenness on large graphs
+
+
+class ActorNotFound(LookupError):
+    pass
+
+
+# ---------------------------------------------------------------- actors
+
+def find_actor(session: Session, name: str) -> Actor:
+    """The actor a user-typed name means (kb.query.find_actor: exact canonical name, else alias
+    form), else a case-insensitive name. Raises ActorNotFound naming close candidates."""
+    from kb import query
+
+    actor = query.find_actor(session, name)
+    if actor is None:
+        actor = session.execute(select(Actor).where(func.lower(Actor.name) == name.strip().lower())
+                                .limit(1)).scalar_one_or_none()
+    if actor is None:
+        like = session.execute(select(Actor.name).where(Actor.name.icontains(name.strip(), autoescape=True))
+                               .order_by(func.length(Actor.name)).limit(5)).scalars().all()
+        hint = f" (did you mean: {', '.join(like)}?)" if like else ""
+        raise ActorNotFound(f"no actor named {name!r}{hint}")
+    return actor
+
+
+def _actor_id(session: Session, actor) -> int:
+    if isinstance(actor, int):
+        return actor
+    if isinstance(actor, Actor):
+        return actor.id
+    return find_actor(session, actor).id
+
+
+# ---------------------------------------------------------------- evidence
+
+def statements(session: Session, sources=None, targets=None, types=None, since: date | None = None,
+               until: date | None = None, pairs=None, limit: int | None = None) -> list[dict]:
+    """Evidence rows: one per (statement, target) whose edge type is in ``types``, spoken by one of
+    ``sources`` about one of ``targets`` (actor ids), or along any (source, target) in ``pairs``."""
+    et = edge_type_sql().label("type")
+    speaker, target = aliased(Actor), aliased(Actor)
+    sentence = func.substr(Document.text, Statement.sentence_start + 1,
+                           Statement.sentence_end - Statement.sentence_start)
+    q = (
+        select(Statement.id, Statement.published, et, speaker.name, target.name, Statement.cue_text,
+               Statement.kind, Statement.claim_type, Statement.content_text, sentence,
+               Statement.document_id, Document.title, Document.path, StatementTarget.text)
+        .join(StatementTarget, StatementTarget.statement_id == Statement.id)
+        .join(speaker, speaker.id == Statement.speaker_id)
+        .join(target, target.id == StatementTarget.actor_id)
+        .join(Document, Document.id == Statement.document_id)
+        .where(Statement.flagged.is_(False), Statement.speaker_id != StatementTarget.actor_id)
+        .order_by(Statement.published, Statement.id)
+    )
+    if sources is not None:
+        q = q.where(Statement.speaker_id.in_(list(sources)))
+    if targets is not None:
+        q = q.where(StatementTarget.actor_id.in_(list(targets)))
+    if pairs is not None:
+        q = q.where(or_(*[(Statement.speaker_id == u) & (StatementTarget.actor_id == v) for u, v in pairs]))
+    if types is not None:
+        q = q.where(et.in_(list(types)))
+    if since is not None:
+        q = q.where(Statement.published >= since)
+    if until is not None:
+        q = q.where(Statement.published <= until)
+    if limit is not None:
+        q = q.limit(limit)
+    cols = ("statement_id", "date", "type", "speaker", "target", "cue", "kind", "claim_type", "content",
+            "sentence", "document_id", "title", "path", "target_text")
+    return [dict(zip(cols, row)) for row in session.execute(q)]
+
+
+def affiliations(session: Session, pairs) -> list[dict]:
+    """Evidence rows for member_of / part_of edges between the (member, organisation) pairs."""
+    member, org = aliased(Actor), aliased(Actor)
+    sentence = func.substr(Document.text, Statement.sentence_start + 1,
+                           Statement.sentence_end - Statement.sentence_start)
+    q = (
+        select(Affiliation.statement_id, Document.published, Affiliation.relation, member.name, org.name,
+               Affiliation.role, sentence, Affiliation.document_id, Document.title, Document.path)
+        .join(member, member.id == Affiliation.person_id)
+        .join(org, org.id == Affiliation.organization_id)
+        .outerjoin(Statement, Statement.id == Affiliation.statement_id)
+        .outerjoin(Document, Document.id == Affiliation.document_id)
+        .where(or_(*[(Affiliation.person_id == u) & (Affiliation.organization_id == v) for u, v in pairs]))
+        .where(or_(Statement.id.is_(None), Statement.flagged.is_(False)))
+    )
+    cols = ("statement_id", "date", "type", "speaker", "target", "role", "sentence", "document_id", "title",
+            "path")
+    return [dict(zip(cols, row)) for row in session.execute(q)]
+
+
+def accusations(session: Session, by=None, against=None, since: date | None = None,
+                until: date | None = None, limit: int | None = None) -> list[dict]:
+    """The accusing statements made by one actor and/or against another, oldest first."""
+    if by is None and against is None:
+        raise ValueError("give an accuser (by), an accused actor (against), or both")
+    return statements(session,
+                      sources=None if by is None else [_actor_id(session, by)],
+                      targets=None if against is None else [_actor_id(session, against)],
+                      types=["accuses"], since=since, until=until, limit=limit)
+
+
+# ---------------------------------------------------------------- structure
+
+def _neighbours(G: nx.MultiDiGraph, n, types, directed: bool):
+    adjacency = (G.succ[n],) if directed else (G.succ[n], G.pred[n])
+    for nbrs in adjacency:
+        for m, keys in nbrs.items():
+            if types is None or any(k in types for k in keys):
+                yield m
+
+
+def _window_graph(session, since, until) -> nx.MultiDiGraph:
+    return get_graph(session, since, until)
+
+
+def _edges_between(G, u, v, types, directed=False):
+    """Edge rows between two nodes (u -> v, and v -> u unless directed)."""
+    pairs = [(u, v)] if directed else [(u, v), (v, u)]
+    rows = []
+    for a, b in pairs:
+        if G.has_edge(a, b):
+            for t, d in G[a][b].items():
+                if types is None or t in types:
+                    rows.append(_edge_row(G, a, b, d))
+    return rows
+
+
+def _edge_row(G, u, v, d) -> dict:
+    return {"source": G.nodes[u]["label"], "type": d["type"], "target": G.nodes[v]["label"],
+            "count": d["count"], "documents": d["n_documents"], "first": d["first"], "last": d["last"],
+            "source_id": u, "target_id": v}
+
+
+def ego(session: Session, actor, radius: int = 1, types=None, since: date | None = None,
+        until: date | None = None) -> nx.MultiDiGraph:
+    """The actors within ``radius`` hops of ``actor`` (either direction) and the edges among them,
+    keeping only edges of ``types`` and statements dated in [since, until]."""
+    types = check_types(types)
+    G = _window_graph(session, since, until)
+    centre = _actor_id(session, actor)
+    seen = {centre: 0}
+    frontier = deque([centre])
+    while frontier:
+        n = frontier.popleft()
+        if seen[n] >= radius:
+            continue
+        for m in _neighbours(G, n, types, directed=False):
+            if m not in seen:
+                seen[m] = seen[n] + 1
+                frontier.append(m)
+    sub = nx.MultiDiGraph(G.subgraph(seen))
+    if types is not None:
+        sub.remove_edges_from([(u, v, k) for u, v, k in sub.edges(keys=True) if k not in types])
+    for n, dist in seen.items():
+        sub.nodes[n]["distance"] = dist
+    sub.graph.update(centre=centre, radius=radius)
+    return sub
+
+
+def edge_rows(G: nx.MultiDiGraph) -> list[dict]:
+    """One row per edge, heaviest first (for tables)."""
+    rows = [_edge_row(G, u, v, d) for u, v, d in G.edges(data=True)]
+    return sorted(rows, key=lambda r: (-r["count"], r["source"], r["type"], r["target"]))
+
+
+def _shortest_paths(G, a, b, types, directed, max_paths):
+    """Up to ``max_paths`` shortest node paths a -> b (breadth-first, predecessor lists)."""
+    if a == b:
+        return [[a]]
+    preds = {a: []}
+    level = [a]
+    while level and b not in preds:
+        nxt = {}
+        for n in level:
+            for m in _neighbours(G, n, types, directed):
+                if m not in preds:
+                    nxt.setdefault(m, []).append(n)
+        preds.update(nxt)
+        level = list(nxt)
+    if b not in preds:
+        return []
+
+    def walk(n):
+        if n == a:
+            yield [a]
+            return
+        for p in preds[n]:
+            for path in walk(p):
+                yield path + [n]
+
+    return list(islice(walk(b), max_paths))
+
+
+def paths(session: Session, a, b, types=None, directed: bool = False, max_paths: int = 3,
+          evidence: int = 3, since: date | None = None, until: date | None = None) -> list[list[dict]]:
+    """Shortest paths between two actors; each hop lists its edges with up to ``evidence``
+    statements per edge. Undirected by default (a link is a link whoever spoke)."""
+    types = check_types(types)
+    G = _window_graph(session, since, until)
+    src, dst = _actor_id(session, a), _actor_id(session, b)
+    result = []
+    for nodes in _shortest_paths(G, src, dst, types, directed, max_paths):
+        hops = []
+        for u, v in pairwise(nodes):
+            edges = _edges_between(G, u, v, types, directed)
+            for e in edges:
+                e["evidence"] = edge_evidence(session, e["source_id"], e["target_id"], e["type"],
+                                              since=since, until=until, limit=evidence)
+            hops.append({"from": G.nodes[u]["label"], "to": G.nodes[v]["label"], "edges": edges})
+        result.append(hops)
+    return result
+
+
+def edge_evidence(session: Session, u: int, v: int, type: str, since=None, until=None,
+                  limit: int | None = None) -> list[dict]:
+    """The statements (or affiliation facts) behind one edge."""
+    if type in AFFILIATION_EDGE_TYPES:
+        return [r for r in affiliations(session, [(u, v)]) if r["type"] == type][:limit]
+    return statements(session, sources=[u], targets=[v], types=[type], since=since, until=until,
+                      limit=limit)
+
+
+def centrality(session: Session, by: str = "pagerank", limit: int | None = 10, types=None,
+               since: date | None = None, until: date | None = None) -> list[dict]:
+    """Actors ranked by ``by``: degree (distinct actors linked), accused (accusations received),
+    pagerank (weighted by statement counts) or betweenness (approximate above 500 actors)."""
+    if by not in CENTRALITY_MEASURES:
+        raise ValueError(f"unknown measure {by!r} (one of: {', '.join(CENTRALITY_MEASURES)})")
+    types = check_types(types)
+    G = _window_graph(session, since, until)
+    D = weighted(G, types)
+    D.remove_nodes_from([n for n in list(D) if D.degree(n) == 0])
+    if by == "degree":
+        scores = {n: len(set(D.succ[n]) | set(D.pred[n])) for n in D}
+    elif by == "accused":
+        scores = Counter()
+        for u, v, d in G.edges(data=True):
+            if d["type"] == "accuses":
+                scores[v] += d["count"]
+    elif by == "pagerank":
+        scores = nx.pagerank(D, weight="weight") if len(D) else {}
+    else:
+        U = D.to_undirected(as_view=True)
+        k = BETWEENNESS_SAMPLE if len(U) > BETWEENNESS_SAMPLE else None
+        scores = nx.betweenness_centrality(U, k=k, seed=0) if len(U) else {}
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], G.nodes[kv[0]]["label"]))
+    rows = []
+    for rank, (n, score) in enumerate(ranked[:limit] if limit else ranked, 1):
+        accused = sum(d["count"] for _, _, d in G.in_edges(n, data=True) if d["type"] == "accuses")
+        rows.append({"rank": rank, "actor": G.nodes[n]["label"], "kind": G.nodes[n]["kind"],
+                     "score": round(score, 6) if isinstance(score, float) else score,
+                     "accused": accused, "linked": len(set(D.succ[n]) | set(D.pred[n])), "actor_id": n})
+    return rows
+
+
+def communities(session: Session, types=None, since: date | None = None, until: date | None = None,
+                resolution: float = 1.0, seed: int = 0) -> list[dict]:
+    """Louvain communities of the weighted, undirected actor graph (largest first)."""
+    types = check_types(types)
+    G = _window_graph(session, since, until)
+    D = weighted(G, types)
+    U = nx.Graph()
+    for u, v, w in D.edges(data="weight"):
+        prev = U.get_edge_data(u, v, {"weight": 0})["weight"]
+        U.add_edge(u, v, weight=prev + w)
+    if not len(U):
+        return []
+    found = nx.community.louvain_communities(U, weight="weight", resolution=resolution, seed=seed)
+    strength = dict(U.degree(weight="weight"))
+    rows = []
+    for i, members in enumerate(sorted(found, key=lambda c: (-len(c), min(c))), 1):
+        ordered = sorted(members, key=lambda n: (-strength[n], G.nodes[n]["label"]))
+        rows.append({"community": i, "size": len(members),
+                     "members": [G.nodes[n]["label"] for n in ordered], "ids": ordered})
+    return rows
+
+
+def co_accusers(session: Session, target, since: date | None = None, until: date | None = None,
+                limit: int | None = None) -> list[dict]:
+    """Actors who accuse ``target``, most accusations first, each with the other actors they
+    accuse that another accuser of ``target`` accuses too (shared targets)."""
+    G = _window_graph(session, since, until)
+    t = _actor_id(session, target)
+    accusers = {u: d for u, _, k, d in G.in_edges(t, keys=True, data=True) if k == "accuses"}
+    also = {u: {v for _, v, k in G.out_edges(u, keys=True) if k == "accuses" and v != t} for u in accusers}
+    shared_by = Counter(v for vs in also.values() for v in vs)
+    rows = []
+    for u, d in sorted(accusers.items(), key=lambda kv: (-kv[1]["count"], G.nodes[kv[0]]["label"])):
+        shared = sorted((v for v in also[u] if shared_by[v] > 1), key=lambda v: (-shared_by[v], G.nodes[v]["label"]))
+        rows.append({"accuser": G.nodes[u]["label"], "accusations": d["count"], "documents": d["n_documents"],
+                     "first": d["first"], "last": d["last"],
+                     "shared_targets": [G.nodes[v]["label"] for v in shared],
+                     "other_targets": sorted(G.nodes[v]["label"] for v in also[u])})
+    return rows[:limit] if limit else rows
+
+
+def timeline(session: Session, a, b, types=None, since: date | None = None,
+             until: date | None = None) -> list[dict]:
+    """Everything between two actors, both directions, in date order: statements and affiliations."""
+    types = check_types(types)
+    u, v = _actor_id(session, a), _actor_id(session, b)
+    stmt_types = None if types is None else [t for t in types if t not in AFFILIATION_EDGE_TYPES]
+    rows = [] if stmt_types == [] else statements(session, pairs=[(u, v), (v, u)], types=stmt_types,
+                                                  since=since, until=until)
+    if types is None or set(types) & set(AFFILIATION_EDGE_TYPES):
+        rows += [r for r in affiliations(session, [(u, v), (v, u)]) if types is None or r["type"] in types]
+    return sorted(rows, key=lambda r: (r["date"] is None, r["date"] or date.min, r["statement_id"] or 0))
