@@ -1,51 +1,260 @@
-"""Engine and sessions for the configured database (SQLite file by default, PostgreSQL for teams)."""
+"""Engines, sessions, schema migrations and full-text search for the configured database.
+
+SQLite (a file, the default) or PostgreSQL (``KB_DATABASE_URL=postgresql+psycopg://...``, for teams).
+The first engine for a URL brings its schema to the newest Alembic revision, so a new or old KB
+needs no extra step. Write transactions go through :func:`write_with_retry`, which retries the
+transient failures of concurrent writers (SQLite busy, PostgreSQL deadlock or unique race).
+"""
 
 from __future__ import annotations
 
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator
+from pathlib import Path
+from typing import TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import Session, create_engine
 
 from kb import models  # noqa: F401  (registers the tables)
 from kb.config import get_settings
 
+T = TypeVar("T")
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+LEGACY_REVISION = "0001"  # the schema KBs had before migrations existed
+_MIGRATION_LOCK_KEY = 0x6B62_6462  # "kbdb": pg_advisory_xact_lock key for schema upgrades
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+
+# --- engines -------------------------------------------------------------------------------
+
+def normalise_url(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` mean psycopg 3 (the driver kb installs)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _sqlite_connect(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # the driver's implicit BEGIN is replaced by _sqlite_begin
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")  # first: the pragmas below may wait for a lock
+    cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer, nor it them
+    cur.execute("PRAGMA synchronous=NORMAL")  # durable across process kills; WAL keeps it atomic
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 
 
-@lru_cache(maxsize=8)
+def _sqlite_begin(conn: Connection) -> None:
+    # A write transaction takes the write lock up front (waiting up to busy_timeout), so it can
+    # never fail half-way when a deferred read lock cannot be upgraded.
+    mode = "IMMEDIATE" if conn.get_execution_options().get("kb_write") else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
 def get_engine(url: str | None = None) -> Engine:
-    url = url or get_settings().database_url
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
-    init_db(engine)
+    """The engine for ``url`` (default: ``KB_DATABASE_URL``), its schema upgraded. One per URL."""
+    url = normalise_url(url or get_settings().database_url)
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _create_engine(url)
+            upgrade(engine)
+            _engines[url] = engine
     return engine
 
 
-def init_db(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+def _create_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
 
+
+def dispose_engine(url: str | None = None) -> None:
+    """Close the pooled connections of ``url`` (or of every engine) and forget the engine."""
+    with _engines_lock:
+        keys = [normalise_url(url)] if url else list(_engines)
+        for key in keys:
+            engine = _engines.pop(key, None)
+            if engine is not None:
+                engine.dispose()
+
+
+# --- schema migrations ---------------------------------------------------------------------
+
+def _alembic_config(conn: Connection):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the schema to ``revision``; returns (before, after). Safe to call from many processes
+    at once: the upgrade runs in one transaction under a lock (SQLite's write lock, a PostgreSQL
+    advisory lock), and a KB made before migrations existed is stamped at 0001 first."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    target = head_revision() if revision == "head" else revision
+    before = current_revision(engine)
+    if before == target:
+        return before, before
+    with engine.execution_options(kb_write=True).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+        before = MigrationContext.configure(conn).get_current_revision()
+        if before == target:
+            return before, before
+        cfg = _alembic_config(conn)
+        if before is None and sa.inspect(conn).has_table("document"):
+            command.stamp(cfg, LEGACY_REVISION)
+            before = LEGACY_REVISION
+        command.upgrade(cfg, revision)
+        after = MigrationContext.configure(conn).get_current_revision()
+    return before, after
+
+
+# --- sessions and transactions -------------------------------------------------------------
 
 @contextmanager
-def session_scope(url: str | None = None) -> Iterator[Session]:
-    """One transaction: committed on success, rolled back on any error."""
-    with Session(get_engine(url), expire_on_commit=False) as session:
+def session_scope(url: str | None = None, write: bool = False) -> Iterator[Session]:
+    """One transaction: committed on success, rolled back on any error.
+
+    ``write=True`` takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE); use it for every
+    transaction that reads and then writes, or use :func:`write_with_retry`.
+    """
+    engine = get_engine(url)
+    if write:
+        engine = engine.execution_options(kb_write=True)
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+_TRANSIENT_SQLSTATES = {
+    "40001",  # serialization_failure
+    "40P01",  # deadlock_detected
+    "23505",  # unique_violation: a concurrent writer inserted the same key first
+    "55P03",  # lock_not_available
+}
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for failures that a fresh attempt of the same transaction can get past."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in _TRANSIENT_SQLSTATES
+    if isinstance(exc, OperationalError):  # SQLite
+        message = str(exc.orig).lower()
+        return "database is locked" in message or "database is busy" in message
+    return isinstance(exc, IntegrityError) and "UNIQUE" in str(exc.orig)
+
+
+def write_with_retry(fn: Callable[[Session], T], url: str | None = None, attempts: int = 8) -> T:
+    """Run ``fn(session)`` in one write transaction; on a transient failure roll back and run it
+    again after a jittered exponential backoff. ``fn`` must therefore be safe to re-run."""
+    for attempt in range(attempts):
+        try:
+            with session_scope(url, write=True) as session:
+                return fn(session)
+        except DBAPIError as e:
+            if attempt == attempts - 1 or not is_transient(e):
+                raise
+            time.sleep(min(2.0, 0.02 * 2 ** attempt) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+# --- full-text search ----------------------------------------------------------------------
+
+_TERMS = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def search_terms(text: str) -> list[str]:
+    """The user's text as plain terms: "quoted phrases" stay together, everything else is words.
+    Terms without a letter or digit are dropped (they cannot match anything)."""
+    terms = (phrase or word for phrase, word in _TERMS.findall((text or "").replace("\x00", " ")))
+    return [t for t in terms if re.search(r"[^\W_]", t)]
+
+
+def _dialect_name(bind) -> str:
+    if isinstance(bind, str):
+        return bind
+    if isinstance(bind, Session):
+        bind = bind.get_bind()
+    return bind.dialect.name
+
+
+def fts_search(bind, text: str) -> sa.Select:
+    """Statements matching ``text``: a SELECT of (statement_id, score), higher score = better.
+
+    Every term must match (stemmed, case- and accent-insensitive); "quoted phrases" must match as
+    phrases. The text is always data: quotes, %, _, SQL or FTS syntax cannot change the query.
+    ``bind`` is a Session, Connection, Engine or dialect name ("sqlite", "postgresql").
+    """
+    terms = search_terms(text)
+    if _dialect_name(bind) == "sqlite":
+        fts = sa.table("statement_fts", sa.column("rowid"))
+        query = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        return (sa.select(fts.c.rowid.label("statement_id"),
+                          (-sa.func.bm25(sa.literal_column("statement_fts"))).label("score"))
+                .select_from(fts)
+                .where(sa.literal_column("statement_fts").op("MATCH")(query) if terms else sa.false()))
+    # Empty tsqueries (stopwords only) drop out of the && chain; if nothing is left, @@ is false.
+    tsquery = None
+    for t in terms:
+        q = sa.func.phraseto_tsquery(sa.literal_column("'english'::regconfig"), sa.literal(t))
+        tsquery = q if tsquery is None else tsquery.op("&&")(q)
+    statement = sa.table("statement", sa.column("id"), sa.column("search_vector"))
+    vector = statement.c.search_vector
+    return (sa.select(statement.c.id.label("statement_id"),
+                      sa.func.ts_rank(vector, tsquery).label("score") if terms else sa.literal(0.0))
+            .where(vector.op("@@")(tsquery) if terms else sa.false()))
+
+
+def fts_match(bind, text: str) -> sa.Select:
+    """A one-column SELECT of the ids of statements matching ``text`` (see :func:`fts_search`),
+    for ``Statement.id.in_(fts_match(session, text))``."""
+    return sa.select(fts_search(bind, text).subquery().c.statement_id)

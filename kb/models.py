@@ -36,6 +36,7 @@ class Document(SQLModel, table=True):
     source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     n_chars: int = 0
+    n_statements: int = 0  # written with the statements, in the same transaction (a consistency check)
     ingested_at: datetime = Field(default_factory=_now, index=True)
     extractor_version: str = ""
 
@@ -98,7 +99,10 @@ class Statement(SQLModel, table=True):
 
 
 class StatementTarget(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("statement_id", "actor_id", "role"),)
+    __table_args__ = (
+        UniqueConstraint("statement_id", "actor_id", "role"),
+        Index("ix_statementtarget_actor_role", "actor_id", "role"),  # "whom did X accuse" filters
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id", index=True)

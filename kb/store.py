@@ -1,16 +1,42 @@
-"""Write one processed document (RawDocument + ResolvedDocument) in one transaction."""
+"""Write one processed document (RawDocument + ResolvedDocument) in one transaction.
+
+Built to run on every document, from several processes at once:
+- batches: one INSERT per table per document, never a SELECT or INSERT per row;
+- shared keys (document hash, source name, actor name, alias form, affiliation) are written with
+  INSERT ... ON CONFLICT DO NOTHING and read back, so concurrent writers never duplicate them;
+- shared keys are written in sorted order, so two writers never wait on each other in a cycle.
+Call it through ``kb.db.write_with_retry`` so the rare transient conflict is retried.
+
+There is deliberately no cross-document alias cache: analysts merge actors and re-point aliases
+while ingest runs, and a cached form -> actor id would then write to a deleted or wrong actor.
+The lookup is one indexed query per document.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
 
 from kb import EXTRACTOR_VERSION
 from kb.ingest import RawDocument
-from kb.models import Actor, Affiliation, Alias, Document, Mention, Source, Statement, StatementTarget
+from kb.models import (
+    Actor,
+    Affiliation,
+    Alias,
+    Document,
+    Mention,
+    Source,
+    Statement,
+    StatementTarget,
+)
 from kb.resolve import ResolvedDocument, normalise
+
+CHUNK = 500  # rows per IN (...) list, well under every backend's bound-parameter limit
 
 
 @dataclass
@@ -30,124 +56,216 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
+def _chunks(items: Sequence, n: int = CHUNK) -> Iterator[Sequence]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _insert_ignore(session: Session, model, keys: list[str]):
+    """INSERT ... ON CONFLICT (keys) DO NOTHING for this session's backend."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model.__table__).on_conflict_do_nothing(index_elements=keys)
+
+
+def _select_in(session: Session, query, key, values: Iterable) -> list:
+    """Rows of ``query`` where ``key`` is in ``values`` (IN lists chunked)."""
+    values = sorted(set(values))
+    return [row for chunk in _chunks(values) for row in session.execute(query.where(key.in_(chunk)))]
+
+
+# --- actors and aliases --------------------------------------------------------------------
+
+def resolve_actors(session: Session, kinds: dict[str, str],
+                   surfaces: dict[str, Iterable[str]] | None = None) -> tuple[dict[str, int], int]:
+    """Actor ids for canonical names, creating the missing actors and their aliases.
+
+    A name goes to the actor its alias form points to (so analysts' aliases and merges win),
+    else to the actor of that exact name, else to a new actor. ``surfaces`` adds more aliases
+    (never re-pointing an existing one). An actor's kind is filled in when it was "unknown".
+    Returns ({name: actor id}, number of actors created).
+    """
+    surfaces = surfaces or {}
+    form_of = {name: normalise(name) for name in kinds}
+    ids: dict[str, int] = {}
+    current_kind: dict[int, str] = {}
+    by_form = select(Alias.form, Alias.actor_id, Actor.kind).join(Actor, Actor.id == Alias.actor_id)
+    known = {form: (aid, kind) for form, aid, kind in
+             _select_in(session, by_form, Alias.form, (f for f in form_of.values() if f))}
+    for name, form in form_of.items():
+        if form in known:
+            ids[name], current_kind[known[form][0]] = known[form][0], known[form][1]
+
+    # One new actor per alias form: "Syrian Coalition" and "the Syrian Coalition" are one actor.
+    representative: dict[str, str] = {}
+    for name in sorted(n for n in kinds if n not in ids):
+        representative.setdefault(form_of[name] or name, name)
+    created: dict[str, int] = {}
+    to_create = sorted(representative.values())
+    if to_create:
+        for chunk in _chunks(to_create):
+            rows = [{"name": n, "kind": kinds[n]} for n in chunk]
+            result = session.execute(_insert_ignore(session, Actor, ["name"]).returning(
+                Actor.__table__.c.id, Actor.__table__.c.name), rows)
+            created.update({name: aid for aid, name in result})
+        for name, aid, kind in _select_in(session, select(Actor.name, Actor.id, Actor.kind),
+                                           Actor.name, to_create):
+            ids[name] = aid
+            current_kind[aid] = kind
+
+    alias_rows: dict[str, dict] = {}
+    for key, name in representative.items():
+        if form_of[name]:
+            alias_rows[key] = {"form": key, "surface": name, "actor_id": ids[name], "origin": "extracted"}
+    for name, more in surfaces.items():
+        for surface in more:
+            form = normalise(surface)
+            if form and form not in known and form not in alias_rows and name in ids:
+                alias_rows[form] = {"form": form, "surface": surface, "actor_id": ids[name],
+                                    "origin": "extracted"}
+    inserted: set[str] = set()
+    rows = [alias_rows[f] for f in sorted(alias_rows)]
+    for chunk in _chunks(rows):
+        result = session.execute(_insert_ignore(session, Alias, ["form"]).returning(Alias.__table__.c.form), chunk)
+        inserted.update(form for (form,) in result)
+
+    # A concurrent writer took some forms first: follow its alias, drop the actor we made for nothing.
+    lost = [key for key, name in representative.items() if form_of[name] and key not in inserted]
+    if lost:
+        winner = dict(_select_in(session, select(Alias.form, Alias.actor_id), Alias.form, lost))
+        for key in lost:
+            name = representative[key]
+            if winner.get(key, ids[name]) != ids[name]:
+                if name in created:
+                    session.execute(Actor.__table__.delete().where(Actor.__table__.c.id == created.pop(name)))
+                ids[name] = winner[key]
+    for name in kinds:  # names that shared a representative's form
+        if name not in ids:
+            ids[name] = ids[representative[form_of[name] or name]]
+
+    fill = sorted({(ids[n], k) for n, k in kinds.items()
+                   if k != "unknown" and current_kind.get(ids[n]) == "unknown"})
+    for aid, kind in fill:
+        session.execute(update(Actor).where(Actor.id == aid, Actor.kind == "unknown").values(kind=kind))
+    return ids, len(created)
+
+
 def get_or_create_actor(session: Session, name: str, kind: str = "unknown") -> tuple[Actor, bool]:
     """The actor a name resolves to through the Alias table, created (with its alias) if new."""
-    form = normalise(name)
-    alias = session.exec(select(Alias).where(Alias.form == form)).first()
-    if alias is not None:
-        actor = session.get(Actor, alias.actor_id)
-        if actor.kind == "unknown" and kind != "unknown":
-            actor.kind = kind
-        return actor, False
-    actor = session.exec(select(Actor).where(Actor.name == name)).first()
-    created = actor is None
-    if created:
-        actor = Actor(name=name, kind=kind)
-        session.add(actor)
-        session.flush()
-    session.add(Alias(form=form, surface=name, actor_id=actor.id, origin="extracted"))
-    session.flush()
-    return actor, created
+    ids, created = resolve_actors(session, {name: kind})
+    return session.get(Actor, ids[name]), bool(created)
 
 
 def add_alias(session: Session, surface: str, actor: Actor, origin: str = "extracted") -> None:
+    """Point the alias form of ``surface`` at ``actor`` unless the form is taken already."""
     form = normalise(surface)
-    if form and session.exec(select(Alias.id).where(Alias.form == form)).first() is None:
-        session.add(Alias(form=form, surface=surface, actor_id=actor.id, origin=origin))
-        session.flush()
+    if form:
+        session.execute(_insert_ignore(session, Alias, ["form"]),
+                        {"form": form, "surface": surface, "actor_id": actor.id, "origin": origin})
+
+
+# --- documents -----------------------------------------------------------------------------
+
+def _source_id(session: Session, name: str | None) -> int | None:
+    if not name:
+        return None
+    session.execute(_insert_ignore(session, Source, ["name"]), {"name": name})
+    return session.execute(select(Source.id).where(Source.name == name)).scalar_one()
+
+
+def _names(resolved: ResolvedDocument) -> dict[str, str]:
+    """Every canonical name the document refers to -> its kind ("unknown" if not resolved)."""
+    kinds = {name: ra.kind for name, ra in resolved.actors.items()}
+    refs = [m.actor for m in resolved.mentions]
+    for rs in resolved.statements:
+        refs += [rs.speaker] if rs.speaker else []
+        refs += [t.actor for t in rs.targets]
+    for af in resolved.affiliations:
+        refs += [af.member, af.organization]
+    for name in refs:
+        kinds.setdefault(name, "unknown")
+    return kinds
 
 
 def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocument) -> StoreOutcome:
-    existing = session.exec(select(Document).where(Document.content_hash == raw.content_hash)).first()
-    if existing is not None:
-        return StoreOutcome("unchanged", existing.id)
+    """Store a document with its actors, mentions, statements, targets and affiliations.
 
-    source_id = None
-    source_name = raw.source or resolved.source_line
-    if source_name:
-        source = session.exec(select(Source).where(Source.name == source_name)).first()
-        if source is None:
-            source = Source(name=source_name)
-            session.add(source)
-            session.flush()
-        source_id = source.id
+    Idempotent by content hash: a document already stored (by anyone) is "unchanged".
+    Everything happens in the caller's transaction: a crash leaves the document absent, never half.
+    """
+    by_hash = select(Document.id).where(Document.content_hash == raw.content_hash)
+    existing = session.execute(by_hash).scalar()
+    if existing is not None:
+        return StoreOutcome("unchanged", existing)
 
     published = _parse_date(raw.published) or _parse_date(resolved.published)
-    doc = Document(
-        content_hash=raw.content_hash,
-        title=raw.title,
-        url=raw.url,
-        path=raw.path,
-        published=published,
-        source_id=source_id,
-        text=raw.text,
-        n_chars=len(raw.text),
-        extractor_version=EXTRACTOR_VERSION,
-    )
-    session.add(doc)
-    session.flush()
+    doc_row = {
+        "content_hash": raw.content_hash, "title": raw.title, "url": raw.url, "path": raw.path,
+        "published": published, "source_id": _source_id(session, raw.source or resolved.source_line),
+        "text": raw.text, "n_chars": len(raw.text), "n_statements": len(resolved.statements),
+        "ingested_at": Document.model_fields["ingested_at"].default_factory(),
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+    doc_id = session.execute(_insert_ignore(session, Document, ["content_hash"])
+                             .returning(Document.__table__.c.id), doc_row).scalar()
+    if doc_id is None:  # a concurrent writer stored the same text a moment ago
+        return StoreOutcome("unchanged", session.execute(by_hash).scalar_one())
 
-    ids: dict[str, int] = {}
-    new_actors = 0
-    for name, ra in resolved.actors.items():
-        actor, created = get_or_create_actor(session, name, ra.kind)
-        new_actors += created
-        ids[name] = actor.id
-        for surface in ra.aliases:
-            add_alias(session, surface, actor)
+    ids, new_actors = resolve_actors(session, _names(resolved),
+                                     {name: ra.aliases for name, ra in resolved.actors.items()})
 
-    def actor_id(name: str) -> int:
-        if name not in ids:
-            ids[name] = get_or_create_actor(session, name)[0].id
-        return ids[name]
-
-    for m in resolved.mentions:
-        session.add(Mention(document_id=doc.id, actor_id=actor_id(m.actor), start=m.start, end=m.end,
-                            text=m.text, label=m.label))
+    if resolved.mentions:
+        session.execute(Mention.__table__.insert(), [
+            {"document_id": doc_id, "actor_id": ids[m.actor], "start": m.start, "end": m.end,
+             "text": m.text, "label": m.label} for m in resolved.mentions])
 
     statement_ids: list[int] = []
-    for rs in resolved.statements:
-        a = rs.attribution
-        sent = a.sentence
-        st = Statement(
-            document_id=doc.id,
-            speaker_id=actor_id(rs.speaker) if rs.speaker else None,
-            speaker_text=a.source.text if a.source else None,
-            speaker_start=a.source.start if a.source else None,
-            speaker_end=a.source.end if a.source else None,
-            cue_text=a.cue.text if a.cue else None,
-            cue_lemma=a.cue_lemma,
-            cue_start=a.cue.start if a.cue else None,
-            cue_end=a.cue.end if a.cue else None,
-            content_text=a.content.text if a.content else None,
-            content_start=a.content.start if a.content else None,
-            content_end=a.content.end if a.content else None,
-            kind=a.kind,
-            claim_type=a.claim_type,
-            sentence_start=sent.start if sent else 0,
-            sentence_end=sent.end if sent else 0,
-            confidence=a.confidence,
-            extractor_version=EXTRACTOR_VERSION,
-            published=published,
-        )
-        session.add(st)
-        session.flush()
-        statement_ids.append(st.id)
-        seen = set()
-        for t in rs.targets:
-            key = (actor_id(t.actor), t.role)
-            if key not in seen:
-                seen.add(key)
-                session.add(StatementTarget(statement_id=st.id, actor_id=key[0], role=t.role, text=t.text))
+    if resolved.statements:
+        rows = [_statement_row(doc_id, rs, ids, published) for rs in resolved.statements]
+        result = session.execute(Statement.__table__.insert().returning(
+            Statement.__table__.c.id, sort_by_parameter_order=True), rows)
+        statement_ids = [sid for (sid,) in result]
 
+    targets = {}
+    for sid, rs in zip(statement_ids, resolved.statements):
+        for t in rs.targets:
+            targets.setdefault((sid, ids[t.actor], t.role), t.text)
+    if targets:
+        session.execute(StatementTarget.__table__.insert(), [
+            {"statement_id": sid, "actor_id": aid, "role": role, "text": text}
+            for (sid, aid, role), text in targets.items()])
+
+    affiliations = {}
     for af in resolved.affiliations:
-        pid, oid = actor_id(af.member), actor_id(af.organization)
-        dup = session.exec(select(Affiliation).where(
-            Affiliation.person_id == pid, Affiliation.organization_id == oid,
-            Affiliation.relation == af.relation)).first()
-        if dup is None and pid != oid:
+        key = (ids[af.member], ids[af.organization], af.relation)
+        if key[0] != key[1] and key not in affiliations:
             sid = statement_ids[af.statement_index] if af.statement_index is not None else None
-            session.add(Affiliation(person_id=pid, organization_id=oid, relation=af.relation,
-                                    role=af.role, statement_id=sid, document_id=doc.id))
-    session.flush()
-    return StoreOutcome("new", doc.id, len(statement_ids), new_actors)
+            affiliations[key] = {"person_id": key[0], "organization_id": key[1], "relation": key[2],
+                                 "role": af.role, "statement_id": sid, "document_id": doc_id}
+    if affiliations:
+        session.execute(_insert_ignore(session, Affiliation, ["person_id", "organization_id", "relation"]),
+                        [affiliations[k] for k in sorted(affiliations)])
+    return StoreOutcome("new", doc_id, len(statement_ids), new_actors)
+
+
+def _span(span) -> tuple:
+    return (span.text, span.start, span.end) if span else (None, None, None)
+
+
+def _statement_row(doc_id: int, rs, ids: dict[str, int], published: date | None) -> dict:
+    a = rs.attribution
+    speaker, cue, content = _span(a.source), _span(a.cue), _span(a.content)
+    return {
+        "document_id": doc_id,
+        "speaker_id": ids[rs.speaker] if rs.speaker else None,
+        "speaker_text": speaker[0], "speaker_start": speaker[1], "speaker_end": speaker[2],
+        "cue_text": cue[0], "cue_lemma": a.cue_lemma, "cue_start": cue[1], "cue_end": cue[2],
+        "content_text": content[0], "content_start": content[1], "content_end": content[2],
+        "kind": a.kind,
+        "claim_type": a.claim_type,
+        "sentence_start": a.sentence.start if a.sentence else 0,
+        "sentence_end": a.sentence.end if a.sentence else 0,
+        "confidence": a.confidence,
+        "extractor_version": EXTRACTOR_VERSION,
+        "published": published,
+        "flagged": False,
+    }

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["backends"]  # pg_server, pg_url, sqlite_url, db_url (both backends)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEED_TEXT = SHARED / "seed" / "000_6bce3e69434a3938.txt"

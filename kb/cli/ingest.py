@@ -33,7 +33,7 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Read documents, extract statements and store them (one transaction per document)."""
-    from kb.db import session_scope
+    from kb.db import session_scope, write_with_retry
     from kb.resolve import Resolver
     from kb.store import store_document
 
@@ -58,8 +58,8 @@ def ingest(
                 console.print(f"[yellow]warning:[/yellow] {escape(f'{item.raw.path}: {w}')}", highlight=False,
                               soft_wrap=True)
             try:
-                with session_scope() as session:
-                    outcome = store_document(session, item.raw, item.resolved)
+                # One transaction per document, retried when a concurrent writer gets in the way.
+                outcome = write_with_retry(lambda s: store_document(s, item.raw, item.resolved))
             except Exception as e:
                 on_error(IngestError(item.raw.path, f"not stored: {type(e).__name__}: {e}"))
                 continue
