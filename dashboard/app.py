@@ -1,6 +1,38 @@
-"""kb dashboard (placeholder until the dashboard issue lands)."""
+"""kb dashboard: who said what, where exactly, about whom.
 
+Run: `make demo`, or `KB_DATABASE_URL=sqlite:///kb.sqlite streamlit run dashboard/app.py`.
+It binds to 127.0.0.1 in the Makefile; add `--server.address 0.0.0.0` to serve a team
+(and set KB_READ_ONLY=1 to hide ingest and every edit control).
+"""
+
+import components as ui
 import streamlit as st
 
-st.set_page_config(page_title="kb", layout="wide")
-st.title("kb: who said what")
+from kb.config import get_settings
+
+st.set_page_config(page_title="kb · who said what", page_icon=":material/format_quote:",
+                   layout="wide")
+settings = get_settings()
+
+pages = [
+    st.Page(ui.PAGES["overview"], title="Overview", icon=":material/dashboard:", default=True),
+    st.Page(ui.PAGES["statements"], title="Statements", icon=":material/format_quote:"),
+    st.Page(ui.PAGES["actor"], title="Actor profile", icon=":material/person:"),
+    st.Page(ui.PAGES["graph"], title="Actor graph", icon=":material/hub:"),
+    st.Page(ui.PAGES["documents"], title="Documents", icon=":material/article:"),
+]
+if settings.allow_edits:
+    pages.append(st.Page(ui.PAGES["ingest"], title="Ingest", icon=":material/upload:"))
+page = st.navigation(pages)
+
+ui.style()
+ui.refresh_state()
+with st.sidebar:
+    st.caption(f"KB: `{ui.display_url(settings.database_url)}`")
+    if settings.allow_edits:
+        st.toggle("Enable edits", key="edits_on",
+                  help="Browsing is read-only; switch on to add aliases, merge actors or flag "
+                       "statements. Edits are written to the KB at once.")
+    else:
+        st.caption("Read-only (KB_READ_ONLY=1)")
+page.run()

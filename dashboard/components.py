@@ -1,0 +1,218 @@
+"""Pieces every page shares: the KB connection, cached queries keyed on the store's state,
+page links, the highlighted-text renderer and the edit switch."""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from st_link_analysis import EdgeStyle, NodeStyle
+
+from kb import query
+from kb.config import get_settings
+from kb.dashboard_logic import Mark, highlight
+from kb.db import session_scope
+
+PAGES = {
+    "overview": "pages/overview.py",
+    "statements": "pages/statements.py",
+    "actor": "pages/actor.py",
+    "graph": "pages/graph.py",
+    "documents": "pages/documents.py",
+    "ingest": "pages/ingest.py",
+}
+
+CSS = """
+<style>
+.kb-text { white-space: pre-wrap; line-height: 1.7; font-size: 1rem; padding: .75rem 1rem;
+  border: 1px solid rgba(128,128,128,.25); border-radius: .5rem; max-height: 32rem; overflow-y: auto; }
+.kb-text mark { padding: 0 .05em; border-radius: .2em; color: inherit; }
+mark.kb-sentence { background: rgba(255, 214, 10, .28); }
+mark.kb-content { background: rgba(255, 170, 0, .35); }
+mark.kb-speaker { background: rgba(40, 120, 255, .30); font-weight: 600; }
+mark.kb-cue { background: rgba(220, 40, 60, .28); text-decoration: underline; }
+mark.kb-mention { background: transparent; border-bottom: 2px solid rgba(30, 160, 90, .9); }
+mark.kb-target { background: rgba(220, 40, 60, .18); }
+.kb-legend mark { margin-right: .6rem; padding: 0 .3em; }
+</style>
+"""
+
+LEGEND = {
+    "speaker": "speaker",
+    "cue": "cue",
+    "content": "content",
+    "sentence": "sentence",
+    "mention": "actor mention",
+}
+
+
+def url() -> str:
+    return get_settings().database_url
+
+
+def refresh_state() -> None:
+    """Fingerprint the KB once per script run (app.py) and after each edit; every cached query is
+    keyed on it, so new documents and edits show at once while repeat views stay cached."""
+    with session_scope(url()) as s:
+        st.session_state["_kb_state"] = query.store_state(s)
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+def _cached(name: str, db: str, state: Any, args: tuple, kwargs: tuple) -> Any:
+    fn = getattr(query, name)
+    with session_scope(db) as s:
+        return fn(s, *args, **dict(kwargs))
+
+
+def q(fn: Callable, *args, **kwargs) -> Any:
+    """Call a ``kb.query`` function through the cache: ``q(query.top_speakers, limit=10)``."""
+    if "_kb_state" not in st.session_state:
+        refresh_state()
+    return _cached(fn.__name__, url(), st.session_state["_kb_state"], args,
+                   tuple(sorted(kwargs.items())))
+
+
+def fresh(fn: Callable, *args, **kwargs) -> Any:
+    """Call a ``kb.query`` function uncached (for values that must reflect an edit this run)."""
+    with session_scope(url()) as s:
+        return fn(s, *args, **kwargs)
+
+
+def edits_enabled() -> bool:
+    return get_settings().allow_edits and bool(st.session_state.get("edits_on", False))
+
+
+def style() -> None:
+    st.html(CSS)
+
+
+def text_block(text: str, marks: list[Mark], start: int = 0, end: int | None = None) -> None:
+    """Untrusted text, escaped, with our marks; never passed to markdown."""
+    end = len(text) if end is None else end
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    st.html(f'<div class="kb-text">{prefix}{highlight(text, marks, start, end)}{suffix}</div>')
+
+
+def legend(classes: tuple[str, ...] = ("speaker", "cue", "content", "sentence", "mention")) -> None:
+    parts = "".join(f'<mark class="kb-{c}">{html.escape(LEGEND[c])}</mark>' for c in classes)
+    st.html(f'<div class="kb-legend kb-text" style="border:none;padding:0">{parts}</div>')
+
+
+def actor_link(actor_id: int | None, name: str | None, key: str | None = None) -> None:
+    if actor_id is None:
+        st.write(name or "(unresolved speaker)")
+        return
+    st.page_link(PAGES["actor"], label=name or f"actor {actor_id}", icon=":material/person:",
+                 query_params={"actor": actor_id})
+
+
+def document_link(doc_id: int, title: str | None) -> None:
+    st.page_link(PAGES["documents"], label=title or f"document {doc_id}", icon=":material/article:",
+                 query_params={"document": doc_id})
+
+
+def display_url(db: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(db).render_as_string(hide_password=True)
+
+
+def statement_detail(stmt: dict, with_edits: bool = True) -> None:
+    """One statement: who said it, to whom, and its sentence highlighted in the source context."""
+    speaker = stmt.get("speaker")
+    head = st.columns([3, 2])
+    with head[0]:
+        if stmt.get("speaker_id"):
+            actor_link(stmt["speaker_id"], speaker)
+        else:
+            st.markdown(f"**Unresolved speaker:** {escape_md(stmt.get('speaker_text') or '—')}")
+        document_link(stmt["document_id"], stmt.get("document_title"))
+    with head[1]:
+        st.markdown(" ".join(f":{color}-badge[{escape_md(str(v))}]" for color, v in (
+            ("red", stmt.get("claim_type")), ("blue", stmt.get("kind")),
+            ("gray", stmt.get("published") or "undated"), ("gray", stmt.get("source") or "no source"),
+        ) if v))
+        if stmt.get("flagged"):
+            st.markdown(":orange-badge[:material/flag: flagged as wrong]")
+    statement_context(stmt)
+    if stmt.get("targets"):
+        st.caption("Targets")
+        cols = st.columns(min(4, len(stmt["targets"])))
+        for i, t in enumerate(stmt["targets"]):
+            with cols[i % len(cols)]:
+                st.page_link(PAGES["actor"], label=f"{t['actor']} · {t['role']}",
+                             icon=":material/gps_fixed:" if t["role"] == "accused" else ":material/person:",
+                             query_params={"actor": t["actor_id"]})
+    st.caption(f"statement {stmt['id']} · cue “{stmt.get('cue') or '—'}” · confidence "
+               f"{stmt.get('confidence', 1):.2f} · extractor {stmt.get('extractor_version') or '?'}")
+    if with_edits and edits_enabled():
+        import edits
+
+        edits.flag_controls(stmt)
+
+
+def statement_context(stmt: dict) -> None:
+    """The context window of a ``kb.query.get_statement`` row, its sentence and parts marked."""
+    from kb.dashboard_logic import statement_marks
+
+    ctx = stmt["context"]
+    shift = ctx["start"]  # marks are in document offsets; the context text starts here
+    marks = [Mark(m.start - shift, m.end - shift, m.cls, m.title) for m in statement_marks(stmt)]
+    prefix = "… " if shift > 0 else ""
+    st.html(f'<div class="kb-text">{prefix}{highlight(ctx["text"], marks)}</div>')
+
+
+def escape_md(text: str) -> str:
+    """Untrusted text shown through markdown: markdown and HTML specials made literal."""
+    out = html.escape(text, quote=False)
+    for ch in "\\`*_{}[]()#+-.!|~:$<>":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+# -- network component styles -------------------------------------------------------------------
+
+KIND_STYLE = {  # kind -> (colour, material icon)
+    "person": ("#2f6fdb", "person"),
+    "organization": ("#7b4fc9", "business"),
+    "government": ("#c0392b", "account_balance"),
+    "country": ("#d68910", "language"),
+    "group": ("#17a589", "group"),
+    "unknown": ("#7f8c8d", None),
+}
+EDGE_COLOUR = {
+    "accuses": "#d62728", "calls_on": "#1f77b4", "rejects": "#8c564b", "denies": "#9467bd",
+    "praises": "#2ca02c", "warns": "#ff7f0e", "threatens": "#e377c2", "mentions": "#c7c7c7",
+    "member_of": "#17becf", "part_of": "#17becf",
+}
+
+
+class _Sized:
+    """A raw Cytoscape style: node size from weighted degree, a ring on the actor in focus."""
+
+    @staticmethod
+    def dump() -> dict:
+        return {"selector": "node", "style": {
+            "width": "mapData(weight, 0, 40, 24, 64)", "height": "mapData(weight, 0, 40, 24, 64)",
+            "font-size": 11, "text-wrap": "wrap", "text-max-width": 120}}
+
+
+class _Focus:
+    @staticmethod
+    def dump() -> dict:
+        return {"selector": "node[focus = 1]", "style": {"border-width": 4, "border-color": "#111"}}
+
+
+def node_styles() -> list:
+    return [NodeStyle(kind, colour, "name", icon) for kind, (colour, icon) in KIND_STYLE.items()] + [
+        _Sized(), _Focus()]
+
+
+def edge_styles() -> list:
+    # st_link_analysis 0.4 warns about its own deprecated `labeled` default on every EdgeStyle.
+    warnings.filterwarnings("ignore", message="Paramter `labeled` is deprecated")
+    return [EdgeStyle(t, colour, directed=True) for t, colour in EDGE_COLOUR.items()]
