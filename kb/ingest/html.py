@@ -56,9 +56,10 @@ def main_text(html: str) -> tuple[str, dict]:
     """The article text, paragraphs separated by blank lines, and the page's metadata."""
     import trafilatura
 
-    result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                         include_tables=False, as_dict=True)
-    if not result or not (result.get("text") or "").strip():
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                            include_tables=False)
+    result = extracted.as_dict() if extracted is not None else {}
+    if not (result.get("text") or "").strip():
         return "", {}
     # trafilatura puts one paragraph per line; a blank line between them keeps the headline
     # out of the first sentence and gives the splitter its paragraph boundaries.
