@@ -22,10 +22,11 @@ keeps its punctuation and loses only whitespace. Gold spans may be discontinuous
 * overlap works on the union of the pieces: the number of characters a prediction shares with
   the gold pieces, against the total length of the gold pieces.
 
-Field scores (cue, source, content) compare the distinct spans of that field in a document,
-gold against predicted. Exact: equal trimmed hulls. Overlap: a (gold, prediction) pair matches
-when the shared characters cover at least half of the gold span; pairs are matched greedily, one
-to one, best fitting (Jaccard) first.
+Field scores (cue, source, content) compare the spans of that field in a document, one per
+attribution, gold against predicted, one to one: a cue shared by two gold attributions must be
+predicted twice. Exact: equal trimmed hulls. Overlap: a (gold, prediction) pair matches when the
+shared characters cover at least half of the gold span; pairs are matched greedily, best fitting
+(Jaccard) first.
 
 Attribution score: a prediction matches a gold attribution when its content covers at least 30%
 of the gold content and its cue overlaps the gold cue; greedy one to one, highest content
@@ -41,6 +42,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,14 +271,13 @@ def greedy_match(candidates: Iterable[tuple[tuple, int, int]]) -> list[tuple[int
 
 
 def exact_counts(gold: Sequence[Span], pred: Sequence[Span]) -> Counts:
-    """Distinct trimmed hulls that agree exactly."""
-    g, p = {s.hull for s in gold}, {s.hull for s in pred}
-    return Counts(len(g & p), len(p), len(g))
+    """Spans whose hulls agree exactly, matched one to one."""
+    g, p = Counter(s.hull for s in gold), Counter(s.hull for s in pred)
+    return Counts(sum((g & p).values()), len(pred), len(gold))
 
 
 def overlap_counts(gold: Sequence[Span], pred: Sequence[Span]) -> Counts:
-    """Distinct spans matched one to one when the overlap covers half the gold span or more."""
-    gold, pred = list(dict.fromkeys(gold)), list(dict.fromkeys(pred))
+    """Spans matched one to one when the overlap covers half the gold span or more."""
     candidates = []
     for j, g in enumerate(gold):
         for i, p in enumerate(pred):

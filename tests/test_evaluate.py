@@ -146,11 +146,14 @@ def test_discontinuous_gold_exact_uses_the_hull_and_overlap_the_pieces():
     assert overlap_counts(gold, [Span.of([(52, 60)])]).tp == 0
 
 
-def test_duplicate_spans_count_once_per_field():
-    gold = [GoldAttribution("E1", cue=Span.of([at(TEXT, "said")]), content=Span.of([(15, 20)])),
-            GoldAttribution("E2", cue=Span.of([at(TEXT, "said")]), content=Span.of([(21, 30)]))]
-    score = score_document("d", TEXT, gold, [])
-    assert score.exact["cue"].gold == 1 and score.attributions.gold == 2
+def test_a_span_shared_by_two_attributions_counts_twice():
+    said = Span.of([at(TEXT, "said")])
+    gold = [GoldAttribution("E1", cue=said, content=Span.of([(15, 20)])),
+            GoldAttribution("E2", cue=said, content=Span.of([(21, 30)]))]
+    once = from_predictions([pred(TEXT, cue=at(TEXT, "said"))])
+    score = score_document("d", TEXT, gold, once)
+    for counts in (score.exact["cue"], score.overlap["cue"]):
+        assert (counts.tp, counts.predicted, counts.gold) == (1, 1, 2)
 
 
 # --- attribution matching -------------------------------------------------------------------
