@@ -70,13 +70,14 @@ def get_engine(url: str | None = None) -> Engine:
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
-            engine = _create_engine(url)
+            engine = new_engine(url)
             upgrade(engine)
             _engines[url] = engine
     return engine
 
 
-def _create_engine(url: str) -> Engine:
+def new_engine(url: str) -> Engine:
+    """An engine with kb's connection settings, schema untouched (get_engine() is what callers want)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_connect)
@@ -96,6 +97,14 @@ def dispose_engine(url: str | None = None) -> None:
 
 
 # --- schema migrations ---------------------------------------------------------------------
+
+FTS_OBJECTS = {"statement_fts", "search_vector", "ix_statement_search_vector"}
+
+
+def autogenerate_includes(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic autogenerate filter: the full-text search objects are hand-written (migration 0002)."""
+    return not (name in FTS_OBJECTS or (type_ == "table" and name.startswith("statement_fts_")))
+
 
 def _alembic_config(conn: Connection):
     from alembic.config import Config

@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 from kb import models  # noqa: F401  (registers the tables for autogenerate)
+from kb.db import autogenerate_includes
 
 
 def render_item(type_, obj, autogen_context):
@@ -26,6 +27,7 @@ context.configure(
     render_as_batch=connection.dialect.name == "sqlite",  # SQLite ALTER TABLE is limited
     compare_type=True,
     render_item=render_item,
+    include_object=autogenerate_includes,
 )
 with context.begin_transaction():
     context.run_migrations()
