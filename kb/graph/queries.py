@@ -151,9 +151,12 @@ def _edges_between(G, u, v, types, directed=False):
 
 
 def _edge_row(G, u, v, d) -> dict:
-    return {"source": G.nodes[u]["label"], "type": d["type"], "target": G.nodes[v]["label"],
-            "count": d["count"], "documents": d["n_documents"], "first": d["first"], "last": d["last"],
-            "source_id": u, "target_id": v}
+    row = {"source": G.nodes[u]["label"], "type": d["type"], "target": G.nodes[v]["label"],
+           "count": d["count"], "documents": d["n_documents"], "first": d["first"], "last": d["last"],
+           "source_id": u, "target_id": v}
+    if d.get("role"):
+        row["role"] = d["role"]
+    return row
 
 
 def ego(session: Session, actor, radius: int = 1, types=None, since: date | None = None,
