@@ -1,15 +1,36 @@
 """Mentions -> canonical actors: aliases, demonyms, capitals, partial names, org nominals.
 
 Pure over a processed Doc and an alias lookup; the store turns the result into rows.
+
+How a document is read (one pass over ``doc.ents`` and a few token scans, no re-parsing):
+
+1. Named-entity spans (PERSON, ORG, GPE, NORP) are trimmed (article, titles, possessive) and junk
+   is dropped (dates, numbers, page chrome, the stop-list in ``data/actor_stoplist.txt``).
+2. Candidates come from the NER spans, from the lexicons (``data/aliases.tsv``, ``demonyms.tsv``,
+   ``capitals.tsv`` and the analysts' aliases), from the document's own names (a person's surname,
+   an organisation's full name the NER missed on a later line) and from patterns: demonym + force
+   noun ("Russian air forces" -> Russia), name + regime noun ("the Assad regime", one government),
+   organisation nominals ("the Coalition" -> Syrian Coalition) and named sub-units after a
+   possessive ("the Coalition's Media Department" -> Syrian Coalition Media Department, part of
+   Syrian Coalition). The longest candidate wins where they overlap.
+3. Each statement's speaker is the actor named in its source span; pronouns ("He"), role nouns
+   ("the spokesman") and organisation nouns ("the coalition") are resolved in the document;
+   generic sources ("a source", "officials") stay unresolved (speaker None; the surface text stays
+   on the attribution).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from kb.extract.types import Attribution
+from kb.extract.types import AffiliationFact, Attribution
 
 
 @dataclass
@@ -40,6 +61,8 @@ class ResolvedStatement:
     attribution: Attribution
     speaker: str | None  # canonical name, None when unresolved
     targets: list[ResolvedTarget] = field(default_factory=list)
+    # How the speaker was found: mention | pronoun | role | nominal | name (None when unresolved).
+    speaker_rule: str | None = None
 
 
 @dataclass
@@ -61,11 +84,21 @@ class ResolvedDocument:
     source_line: str | None = None
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
+
+
 def normalise(surface: str) -> str:
-    """The alias key of a surface form: case-folded, leading article and possessive dropped."""
-    s = " ".join(surface.replace("\u2019", "'").split()).strip(" .,;:'\"")
+    """The alias key of a surface form.
+
+    NFKC, one kind of apostrophe and hyphen, whitespace collapsed, outer punctuation and a final
+    possessive ('s or s') dropped, case-folded, one leading article (the/a/an) dropped. Deterministic;
+    the Alias table's ``form`` column holds exactly this, so every writer and reader must use it.
+    """
+    s = unicodedata.normalize("NFKC", surface).translate(_APOSTROPHES).translate(_DASHES)
+    s = " ".join(s.split()).strip(" .,;:'\"()[]{}")
     if s.lower().endswith("'s"):
-        s = s[:-2]
+        s = s[:-2].rstrip()
     low = s.casefold()
     for article in ("the ", "a ", "an "):
         if low.startswith(article):
@@ -74,12 +107,402 @@ def normalise(surface: str) -> str:
     return low
 
 
+# ---------------------------------------------------------------------------------------------
+# Lexicons (data files)
+
+ACTOR_KINDS = ("person", "organization", "country", "government", "group", "unknown")
+NER_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "group"}
+PRONOUNS = {
+    "he": ("person",), "him": ("person",), "she": ("person",), "her": ("person",),
+    "it": ("organization", "country", "government", "group"),
+    "they": ("organization", "country", "government", "group", "person"),
+    "them": ("organization", "country", "government", "group", "person"),
+}
+# A capital in the object of one of these is a place ("airstrikes in Damascus"), not an actor.
+LOCATIVE = {"in", "at", "near", "across", "around", "outside", "inside", "into", "from", "to",
+            "toward", "towards", "through", "throughout", "over", "within", "via", "between", "on"}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+           "sep", "sept", "oct", "nov", "dec"}
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a lexicon form stands for."""
+
+    name: str
+    kind: str
+    rule: str  # analyst | alias | demonym | capital | doc
+    caps: bool = False  # an acronym: matches only text written in capitals (US, WHO)
+
+
+def _first_word(form: str) -> str | None:
+    m = _WORD.search(form)
+    return m.group(0) if m else None
+
+
+def _rows(path: Path):
+    if not path.exists():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield [c.strip() for c in line.split("\t")]
+
+
+@dataclass
+class Lexicon:
+    """normalised form -> Entry, indexed by first word for the token scan."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    longest: dict[str, int] = field(default_factory=dict)  # first word -> most words in a form
+
+    def add(self, surface: str, entry: Entry, override: bool = True) -> None:
+        form = normalise(surface)
+        first = _first_word(form)
+        if not form or first is None or (not override and form in self.entries):
+            return
+        self.entries[form] = entry
+        n = len(form.split()) + form.count("-") * 2 + form.count("'") + form.count(".")
+        self.longest[first] = max(self.longest.get(first, 0), n)
+
+    def get(self, form: str) -> Entry | None:
+        return self.entries.get(form)
+
+    def copy(self) -> "Lexicon":
+        return Lexicon(dict(self.entries), dict(self.longest))
+
+
+@dataclass(frozen=True)
+class Words:
+    """Word classes from actor_words.tsv and the stop-list."""
+
+    classes: dict[str, frozenset[str]]
+    stop: frozenset[str]
+
+    def __getitem__(self, cls: str) -> frozenset[str]:
+        return self.classes.get(cls, frozenset())
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(data_dir: Path) -> tuple[Lexicon, Words]:
+    """Read the resolution data files once per process (per data directory)."""
+    lex = Lexicon()
+    for row in _rows(data_dir / "capitals.tsv"):
+        lex.add(row[0], Entry(row[1], "country", "capital"))
+    for row in _rows(data_dir / "demonyms.tsv"):
+        lex.add(row[0], Entry(row[1], "country", "demonym"))
+    for row in _rows(data_dir / "aliases.tsv"):
+        kind = row[2] if len(row) > 2 and row[2] in ACTOR_KINDS else "unknown"
+        caps = row[0].replace(".", "").isalpha() and row[0].isupper()
+        lex.add(row[0], Entry(row[1], kind, "alias", caps))
+    classes: dict[str, set[str]] = {}
+    for row in _rows(data_dir / "actor_words.tsv"):
+        if len(row) > 1:
+            classes.setdefault(row[1], set()).add(row[0].lower())
+    stop = frozenset(normalise(r[0]) for r in _rows(data_dir / "actor_stoplist.txt"))
+    return lex, Words({k: frozenset(v) for k, v in classes.items()}, stop)
+
+
+# ---------------------------------------------------------------------------------------------
+# Mentions
+
+
+@dataclass
+class _Mention:
+    start: int  # token offsets
+    end: int
+    name: str
+    kind: str
+    label: str  # NER label or rule name
+    alias_ok: bool = True  # its surface is a name worth keeping as a global alias
+    owner: str | None = None  # a named sub-unit's parent organisation
+    unit_role: str | None = None  # "political committee" in "the Coalition's political committee"
+    start_char: int = 0
+    end_char: int = 0
+    text: str = ""
+
+
+def _tok_norm(token) -> str:
+    return token.lower_.translate(_APOSTROPHES)
+
+
+def _is_possessive(token) -> bool:
+    return _tok_norm(token) in ("'s", "'")
+
+
+def _capitalised(token) -> bool:
+    return token.text[:1].isupper() and token.is_alpha
+
+
+class _DocReader:
+    """The state of resolving one document."""
+
+    def __init__(self, doc: Doc, lex: Lexicon, words: Words):
+        self.doc, self.lex, self.words = doc, lex, words
+        self.junk = [False] * len(doc)
+        self.persons: list[tuple[tuple[str, ...], str, int]] = []  # (lower tokens, full name, first token)
+        self.orgs: list[tuple[tuple[str, ...], str, int]] = []
+        self.sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+
+    # -- 1. named-entity spans -----------------------------------------------------------------
+
+    def _trim(self, span: Span) -> Span | None:
+        start, end = span.start, span.end
+        doc, titles = self.doc, self.words["title"]
+        while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+            start += 1
+        if span.label_ == "PERSON":
+            while start < end - 1 and doc[start].lower_ in titles:
+                start += 1
+        while end > start and (_is_possessive(doc[end - 1]) or doc[end - 1].is_punct):
+            end -= 1
+        return doc[start:end] if end > start else None
+
+    def is_junk(self, span: Span) -> bool:
+        text = span.text
+        form = normalise(text)
+        if not form or form in self.words.stop or "\n" in text or len(span) > 8:
+            return True
+        if not any(c.isalpha() for c in text) or len(form) < 2:
+            return True
+        if any(t.like_num or t.is_digit for t in span) or all(t.lower_ in _MONTHS for t in span if t.is_alpha):
+            return True
+        if sum(t.lower_ in self.words["chrome"] for t in span) >= 2:
+            return True
+        return not any(t.text[:1].isupper() for t in span)  # a name has a capital somewhere
+
+    def named_spans(self) -> list[Span]:
+        spans = []
+        for ent in self.doc.ents:
+            if ent.label_ not in NER_KINDS:
+                if ent.label_ in ("DATE", "TIME", "CARDINAL", "WORK_OF_ART", "MONEY", "PERCENT", "QUANTITY"):
+                    continue
+                if self.is_junk(ent):  # an ORG-looking date or menu line: keep scans out of it
+                    for i in range(ent.start, ent.end):
+                        self.junk[i] = True
+                continue
+            span = self._trim(ent)
+            if span is None:
+                continue
+            if self.is_junk(span):
+                for i in range(ent.start, ent.end):
+                    self.junk[i] = True
+                continue
+            poss = next((t.i for t in span if _is_possessive(t)), None)
+            if poss is not None:  # "the Coalition's Media Department": the owner here, the unit later
+                span = self._trim(self.doc[span.start:poss])
+                if span is None:
+                    continue
+            span.label_ = ent.label_
+            spans.append(span)
+        return spans
+
+    # -- 2. the document's own names -----------------------------------------------------------
+
+    def learn_names(self, spans: list[Span]) -> None:
+        for span in spans:
+            key = tuple(_tok_norm(t) for t in span)
+            if span.label_ == "PERSON":
+                self.persons.append((key, span.text, span.start))
+            elif span.label_ == "ORG":
+                name = self.lookup_name(span.text, "organization")
+                self.orgs.append((tuple(normalise(name).split()), name, span.start))
+
+    def lookup_name(self, text: str, kind: str) -> str:
+        entry = self.lex.get(normalise(text))
+        return entry.name if entry else text
+
+    def person_name(self, span: Span) -> str:
+        """The longest full name in the document that ends with this (short) name."""
+        key = tuple(_tok_norm(t) for t in span)
+        return self._longest(self.persons, key, span.start) or span.text
+
+    def org_name(self, tokens: tuple[str, ...], at: int) -> str | None:
+        """The organisation named in the document (or the lexicon) that these words end."""
+        entry = self.lex.get(" ".join(tokens))
+        if entry and entry.kind in ("organization", "government", "group"):
+            return entry.name
+        return self._longest(self.orgs, tokens, at)
+
+    @staticmethod
+    def _longest(names, key: tuple[str, ...], at: int) -> str | None:
+        n = len(key)
+        best = None
+        for full, name, pos in names:
+            if len(full) >= n and full[-n:] == key:
+                # longest first; between equals, the nearest before ``at``
+                rank = (len(full), pos if pos <= at else -pos)
+                if best is None or rank > best[0]:
+                    best = (rank, name)
+        return best[1] if best else None
+
+    # -- 3. candidates -------------------------------------------------------------------------
+
+    def scan(self, lex: Lexicon, rule_priority: dict[str, int]) -> list[tuple[int, int, _Mention]]:
+        """Longest lexicon matches at every token (keyed by first word; no re-tokenising)."""
+        doc, out = self.doc, []
+        for i, tok in enumerate(doc):
+            if self.junk[i]:
+                continue
+            first = _first_word(_tok_norm(tok))
+            most = lex.longest.get(first) if first else None
+            if not most:
+                continue
+            for j in range(min(len(doc), i + most), i, -1):
+                last = doc[j - 1]
+                if last.is_punct or _is_possessive(last) or any(self.junk[i:j]):
+                    continue
+                span = doc[i:j]
+                entry = lex.get(normalise(span.text))
+                if entry is None:
+                    continue
+                if entry.caps and not span.text.replace(".", "").replace(" ", "").isupper():
+                    continue
+                if entry.rule == "capital" and not self._acts(span):
+                    break
+                out.append((rule_priority.get(entry.rule, 5), j - i,
+                            _Mention(i, j, entry.name, entry.kind, entry.rule)))
+                break
+        return out
+
+    def _acts(self, span: Span) -> bool:
+        root = span.root
+        return not (root.dep_ == "pobj" and root.head.lower_ in LOCATIVE)
+
+    def doc_lexicon(self) -> Lexicon:
+        """The document's own names: persons' surnames and full names, organisations' full names."""
+        lex = Lexicon()
+        surnames: dict[str, set[str]] = {}
+        for key, name, pos in self.persons:
+            lex.add(name, Entry(self._longest(self.persons, key, pos) or name, "person", "doc"))
+            if len(key) > 1 and key[-1].isalpha():
+                surnames.setdefault(key[-1], set()).add(self._longest(self.persons, key, pos) or name)
+        for surname, names in surnames.items():
+            if normalise(surname) not in lex.entries:
+                lex.add(surname, Entry(max(names, key=len), "person", "doc"))
+        for key, name, pos in self.orgs:  # full names only: "Coalition" alone is a nominal, not a name
+            if self._longest(self.orgs, key, pos) == name:
+                lex.add(name, Entry(name, "organization", "doc"), override=False)
+        return lex
+
+    def patterns(self) -> list[tuple[int, int, _Mention]]:
+        doc, w, out = self.doc, self.words, []
+        n = len(doc)
+        for i, tok in enumerate(doc):
+            if self.junk[i]:
+                continue
+            low = _tok_norm(tok)
+            # demonym (+ modifiers) + force noun -> the country: "Russian air forces"
+            entry = self.lex.get(low)
+            if entry is not None and entry.rule == "demonym" and tok.text[:1].isupper():
+                j = i + 1
+                while j < n and doc[j].lower_ in w["force_mod"] and j + 1 < n and doc[j + 1].lower_ in w["force"]:
+                    j += 1
+                if j < n and doc[j].lower_ in w["force"]:
+                    out.append((0, j + 1 - i, _Mention(i, j + 1, entry.name, "country", "demonym_force")))
+            # the + Capitalised words naming an organisation of this document: "the Coalition"
+            if low == "the" and i + 1 < n and _capitalised(doc[i + 1]):
+                j = i + 1
+                while j < n and _capitalised(doc[j]) and j - i <= 4:
+                    j += 1
+                for k in range(j, i + 1, -1):
+                    key = tuple(_tok_norm(t) for t in doc[i + 1:k])
+                    name = self.org_name(key, i)
+                    if name is not None:
+                        full = self.lex.get(" ".join(key)) is not None or normalise(name) == " ".join(key)
+                        out.append((3, k - i - 1, _Mention(i + 1, k, name, "organization", "org_nominal",
+                                                           alias_ok=full)))
+                        break
+        return out
+
+    def regimes(self, mentions: list[_Mention]) -> list[tuple[int, int, _Mention]]:
+        """A person's name + regime noun is one government actor: "the Assad regime"."""
+        doc, out = self.doc, []
+        for m in mentions:
+            if m.kind == "person" and m.end < len(doc) and doc[m.end].lower_ in self.words["regime"]:
+                surname = next((t.text for t in reversed(doc[m.start:m.end]) if t.is_alpha), None)
+                if surname:
+                    name = self.lookup_name(f"{surname} {doc[m.end].lower_}", "government")
+                    out.append((0, m.end + 1 - m.start, _Mention(m.start, m.end + 1, name, "government", "regime")))
+        return out
+
+    def units(self, mentions: list[_Mention]) -> list[_Mention]:
+        """Organisation + 's + Capitalised unit -> a sub-organisation (part_of the owner);
+        organisation + 's + lower-case unit -> the organisation, with the unit kept as a role."""
+        doc, w, by_end = self.doc, self.words, {m.end: m for m in mentions}
+        out = []
+        for k, tok in enumerate(doc):
+            owner = by_end.get(k)
+            if owner is None or not _is_possessive(tok) or owner.kind not in ("organization", "government"):
+                continue
+            j = k + 1
+            while j < len(doc) and j - k <= 4 and doc[j].is_alpha and not doc[j].is_stop:
+                j += 1
+            unit = doc[k + 1:j]
+            if not len(unit) or unit[-1].lower_ not in w["unit"]:
+                continue
+            if all(_capitalised(t) for t in unit):
+                name = self.lookup_name(f"{owner.name} {unit.text}", "organization")
+                out.append(_Mention(owner.start, j, name, "organization", "unit",
+                                    alias_ok=owner.alias_ok, owner=owner.name))
+            else:
+                owner.unit_role = unit.text.lower()
+        return out
+
+    # -- selection -----------------------------------------------------------------------------
+
+    def select(self, cands: list[tuple[int, int, _Mention]]) -> list[_Mention]:
+        taken = [False] * len(self.doc)
+        chosen = []
+        for _, _, m in sorted(cands, key=lambda c: (-c[1], c[0], c[2].start)):
+            if any(taken[m.start:m.end]):
+                continue
+            for i in range(m.start, m.end):
+                taken[i] = True
+            chosen.append(m)
+        return sorted(chosen, key=lambda m: m.start)
+
+    def from_ner(self, span: Span) -> _Mention | None:
+        label = span.label_
+        if label == "PERSON":
+            return _Mention(span.start, span.end, self.person_name(span), "person", label)
+        if label == "ORG":  # a short name of a longer organisation here ("the Coalition") takes its name
+            key = tuple(normalise(span.text).split())
+            name = self.org_name(key, span.start) or span.text
+            alias_ok = name == span.text or self.lex.get(normalise(span.text)) is not None
+            return _Mention(span.start, span.end, name, "organization", label, alias_ok=alias_ok)
+        if label == "NORP":  # a demonym is in the lexicon; otherwise only plural groups ("Kurds")
+            root = span.root
+            if root.tag_ in ("NNPS", "NNS") and root.dep_ not in ("amod", "compound"):
+                return _Mention(span.start, span.end, span.text, "group", label)
+            return None
+        return None  # a GPE not in the lexicon is a place (a city, a region), not an actor
+
+    def sentence_of(self, char: int) -> int:
+        return bisect_right(self.sent_starts, char) - 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolver
+
+_PRIORITY = {"analyst": 1, "doc": 2, "alias": 3, "capital": 3, "demonym": 3}
+
+
 class Resolver:
     """Maps surface forms to canonical actors. Loaded once per process."""
 
-    def __init__(self, extra_aliases: dict[str, tuple[str, str]] | None = None):
-        # form -> (canonical name, kind); extra_aliases come from the Alias table.
+    def __init__(self, extra_aliases: dict[str, tuple[str, str]] | None = None, data_dir: Path | None = None):
+        if data_dir is None:
+            from kb.config import get_settings
+
+            data_dir = get_settings().data_dir
+        base, self.words = load_lexicon(Path(data_dir))
+        self.lexicon = base.copy()
+        # form -> (canonical name, kind); extra_aliases come from the Alias table (analysts' edits).
         self.aliases: dict[str, tuple[str, str]] = dict(extra_aliases or {})
+        for form, (name, kind) in self.aliases.items():
+            self.lexicon.add(form, Entry(name, kind if kind in ACTOR_KINDS else "unknown", "analyst"))
 
     @classmethod
     def from_session(cls, session) -> "Resolver":
@@ -92,16 +515,274 @@ class Resolver:
                             .where(Alias.origin == "analyst")).all()
         return cls({form: (name, kind) for form, name, kind in rows})
 
+    def canonical(self, surface: str) -> tuple[str, str]:
+        """(canonical name, kind) of a surface form by the lexicons alone."""
+        entry = self.lexicon.get(normalise(surface))
+        return (entry.name, entry.kind) if entry else (surface.strip(), "unknown")
+
+    # -- the document --------------------------------------------------------------------------
+
     def resolve(self, doc: Doc) -> ResolvedDocument:
+        reader = _DocReader(doc, self.lexicon, self.words)
+        mentions = self._mentions(reader)
         result = ResolvedDocument()
-        for att in doc._.attributions or []:
-            name = att.speaker_name or (att.source.text if att.source else None)
-            speaker = self.canonical(name)[0] if name else None
-            if speaker:
-                result.actors.setdefault(speaker, ResolvedActor(speaker, "unknown"))
-            result.statements.append(ResolvedStatement(att, speaker))
+        for m in mentions:
+            self._add_actor(result, m.name, m.kind, m.text if m.alias_ok else None)
+            result.mentions.append(ResolvedMention(m.name, m.start_char, m.end_char, m.text, m.label))
+            if m.owner:
+                self._add_actor(result, m.owner, "organization")
+
+        self._statements(doc, reader, mentions, result)
+        self._affiliations(doc, reader, mentions, result)
+        meta = doc._.meta if Doc.has_extension("meta") else None
+        if meta is not None:
+            get = meta.get if isinstance(meta, dict) else (lambda k: getattr(meta, k, None))
+            result.published, result.source_line = get("published"), get("source_line")
         return result
 
-    def canonical(self, surface: str) -> tuple[str, str]:
-        key = normalise(surface)
-        return self.aliases.get(key, (surface.strip(), "unknown"))
+    def _mentions(self, reader: _DocReader) -> list[_Mention]:
+        doc = reader.doc
+        spans = reader.named_spans()
+        reader.learn_names(spans)
+        cands = reader.scan(self.lexicon, _PRIORITY)
+        cands += reader.scan(reader.doc_lexicon(), _PRIORITY)
+        cands += reader.patterns()
+        ner = [m for m in (reader.from_ner(s) for s in spans) if m is not None]
+        cands += [(4, m.end - m.start, m) for m in ner]
+        cands += reader.regimes([c[2] for c in cands if c[2].kind == "person"])
+        chosen = reader.select(cands)
+        units = reader.units(chosen)
+        if units:
+            chosen = reader.select([(0, m.end - m.start, m) for m in units] +
+                                   [(1, m.end - m.start, m) for m in chosen])
+        for m in chosen:
+            entry = self.lexicon.get(normalise(m.name))  # an analyst's or the lexicon's canonical form
+            if entry is not None and m.kind not in ("country",):
+                m.name, m.kind = entry.name, entry.kind if entry.kind != "unknown" else m.kind
+            span = doc[m.start:m.end]
+            m.start_char, m.end_char, m.text = span.start_char, span.end_char, span.text
+        return chosen
+
+    @staticmethod
+    def _add_actor(result: ResolvedDocument, name: str, kind: str, surface: str | None = None) -> None:
+        actor = result.actors.get(name)
+        if actor is None:
+            actor = result.actors[name] = ResolvedActor(name, kind)
+        elif actor.kind == "unknown":
+            actor.kind = kind
+        if surface:
+            actor.aliases.add(surface)
+
+    # -- statements ----------------------------------------------------------------------------
+
+    def _statements(self, doc: Doc, reader: _DocReader, mentions: list[_Mention], result: ResolvedDocument) -> None:
+        prior: list[tuple[int, str, str]] = []  # (char, speaker, kind) of resolved speakers so far
+        kinds = {m.name: m.kind for m in mentions}
+        names = {normalise(m.text): m.name for m in mentions}
+        roles = self._role_evidence(doc, reader, mentions)
+        attributions = doc._.attributions if Doc.has_extension("attributions") else []
+        for att in attributions or []:
+            speaker, rule = self._speaker(att, doc, reader, mentions, prior, names, roles)
+            if speaker is not None:
+                kind = kinds.get(speaker) or self.canonical(speaker)[1]
+                if speaker not in result.actors:
+                    self._add_actor(result, speaker, kind if kind != "unknown" else _ner_kind(att.speaker_label))
+                kinds.setdefault(speaker, result.actors[speaker].kind)
+                prior.append((att.source.start if att.source else 0, speaker, kinds[speaker]))
+            rs = ResolvedStatement(att, speaker, speaker_rule=rule)
+            rs.targets = self._targets(att, doc, reader, mentions, prior, names, speaker, result)
+            result.statements.append(rs)
+
+    def _speaker(self, att, doc, reader, mentions, prior, names, roles) -> tuple[str | None, str | None]:
+        src = att.source
+        if src is None:
+            return self._by_name(att.speaker_name, names), "name" if att.speaker_name else None
+        inside = [m for m in mentions if m.start_char >= src.start and m.end_char <= src.end]
+        if inside:
+            wanted = normalise(att.speaker_name) if att.speaker_name else None
+            for m in inside:
+                if wanted and wanted in (normalise(m.text), normalise(m.name)):
+                    return m.name, "mention"
+            persons = [m for m in inside if m.kind == "person"]
+            if persons:
+                return persons[0].name, "mention"
+            span = doc.char_span(src.start, src.end, alignment_mode="expand")
+            root = span.root.i if span is not None and len(span) else None
+            for m in inside:
+                if root is not None and m.start <= root < m.end:
+                    return m.name, "mention"
+            return inside[0].name, "mention"
+        form = normalise(src.text)
+        if form in PRONOUNS:
+            found = self._antecedent(src.start, PRONOUNS[form], reader, mentions, prior)
+            if found:
+                return found, "pronoun"
+        span = doc.char_span(src.start, src.end, alignment_mode="expand")
+        if span is not None and len(span):
+            head = span.root
+            definite = any(t.lower_ in ("the", "this", "that") for t in head.children) or head.dep_ == "poss"
+            if definite and head.lower_ in self.words["role"]:
+                found = self._by_role(head.lower_, src.start, roles)
+                if found:
+                    return found, "role"
+            if definite and head.lower_ in self.words["org_head"]:
+                found = reader.org_name((head.lower_,), head.i)
+                if found:
+                    return found, "nominal"
+        found = self._by_name(att.speaker_name, names)
+        if found:
+            return found, "name"
+        return None, None
+
+    def _by_name(self, name: str | None, names: dict[str, str]) -> str | None:
+        """The speaker_name the extractor gave, if it names an actor of this document or the lexicon."""
+        if not name or normalise(name) in PRONOUNS:
+            return None
+        form = normalise(name)
+        if form in names:
+            return names[form]
+        entry = self.lexicon.get(form)
+        return entry.name if entry else None
+
+    @staticmethod
+    def _antecedent(at: int, kinds: tuple[str, ...], reader, mentions, prior) -> str | None:
+        """The most recent compatible speaker within two sentences, else the most recent compatible mention."""
+        sent = reader.sentence_of(at)
+        for pos, name, kind in reversed(prior):
+            if pos < at and kind in kinds and sent - reader.sentence_of(pos) <= 2:
+                return name
+        for m in reversed(mentions):
+            if m.end_char <= at and m.kind in kinds:
+                return m.name
+        return None
+
+    def _role_evidence(self, doc, reader, mentions) -> list[tuple[int, str, set[str]]]:
+        """(char, person, role nouns) for persons introduced with a role: "spokesman X", "X, the spokesman"."""
+        roles_vocab, out = self.words["role"], []
+        for m in mentions:
+            if m.kind != "person":
+                continue
+            found = set()
+            for t in doc[max(0, m.start - 4):m.start]:
+                if t.lower_ in roles_vocab and t.sent == doc[m.start].sent:
+                    found.add(t.lower_)
+            if m.end < len(doc) and doc[m.end].text == ",":
+                for t in doc[m.end + 1:min(len(doc), m.end + 8)]:
+                    if t.is_punct:
+                        break
+                    if t.lower_ in roles_vocab:
+                        found.add(t.lower_)
+            if found:
+                out.append((m.start_char, m.name, found))
+        for fact in doc._.affiliations if Doc.has_extension("affiliations") else []:
+            if fact.role:
+                found = {w for w in fact.role.lower().split() if w in roles_vocab}
+                name = next((m.name for m in mentions if normalise(m.text) == normalise(fact.member)), None)
+                if found and name:
+                    out.append((fact.start, name, found))
+        return sorted(out, key=lambda r: r[0])
+
+    @staticmethod
+    def _by_role(role: str, at: int, roles) -> str | None:
+        before = [name for pos, name, found in roles if pos < at and role in found]
+        if before:
+            return before[-1]
+        after = [name for pos, name, found in roles if pos >= at and role in found]
+        return after[0] if after else None
+
+    def _targets(self, att, doc, reader, mentions, prior, names, speaker, result) -> list[ResolvedTarget]:
+        out: list[ResolvedTarget] = []
+        seen: set[tuple[str, str]] = set()
+
+        def add(name: str, role: str, text: str | None) -> None:
+            if (name, role) not in seen:
+                seen.add((name, role))
+                out.append(ResolvedTarget(name, role, text))
+
+        for t in att.targets:
+            over = [(min(m.end_char, t.end) - max(m.start_char, t.start), m) for m in mentions
+                    if m.start_char < t.end and m.end_char > t.start]
+            if over:
+                add(max(over, key=lambda o: o[0])[1].name, t.role, t.text)
+                continue
+            form = normalise(t.text)
+            if form in PRONOUNS:
+                found = self._antecedent(t.start, PRONOUNS[form], reader, mentions, prior)
+            else:
+                found = names.get(form) or self._named_target(t, reader)
+            if found:
+                if found not in result.actors:
+                    self._add_actor(result, found, self.canonical(found)[1] if self.canonical(found)[1] != "unknown"
+                                    else _ner_kind(t.label))
+                add(found, t.role, t.text)
+        if att.content is not None:
+            for m in mentions:
+                if m.start_char >= att.content.start and m.end_char <= att.content.end and m.name != speaker:
+                    if not any(name == m.name for name, _ in seen):
+                        add(m.name, "mentioned", m.text)
+        return out
+
+    def _named_target(self, t, reader: _DocReader) -> str | None:
+        """A target the mention pass did not cover: kept only if it is a name, not junk."""
+        if t.label not in NER_KINDS:
+            return None
+        span = reader.doc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is None or reader.is_junk(span):
+            return None
+        return self.canonical(span.text)[0]
+
+    # -- affiliations --------------------------------------------------------------------------
+
+    def _affiliations(self, doc, reader, mentions, result: ResolvedDocument) -> None:
+        sentences = [(i, rs.attribution.sentence) for i, rs in enumerate(result.statements) if rs.attribution.sentence]
+
+        def statement_at(char: int) -> int | None:
+            return next((i for i, s in sentences if s.start <= char < s.end), None)
+
+        seen = set()
+
+        def add(member, org, relation, role, index):
+            if member and org and member != org and (member, org, relation) not in seen:
+                seen.add((member, org, relation))
+                result.affiliations.append(ResolvedAffiliation(member, org, relation, role, index))
+
+        for m in mentions:  # named sub-units found by resolution
+            if m.owner:
+                add(m.name, m.owner, "part_of", None, statement_at(m.start_char))
+        facts: list[AffiliationFact] = doc._.affiliations if Doc.has_extension("affiliations") else []
+        for fact in facts or []:
+            member = self._fact_actor(fact.member, fact, mentions)
+            org_m = self._fact_mention(fact.organization, fact, mentions)
+            org = org_m.name if org_m else self._fact_actor(fact.organization, fact, mentions)
+            role = fact.role
+            if org_m is not None and org_m.unit_role:  # "member of the Coalition's political committee"
+                role = f"{(role or 'member').lower()} of the {org_m.unit_role}"
+            for name, label in ((member, fact.member_label), (org, fact.organization_label)):
+                if name and name not in result.actors:
+                    self._add_actor(result, name, _ner_kind(label))
+            add(member, org, fact.relation, role, statement_at(fact.start) if fact.end else None)
+
+    @staticmethod
+    def _fact_mention(surface: str, fact: AffiliationFact, mentions: list[_Mention]) -> _Mention | None:
+        """The mention a fact's surface name refers to: inside the fact's span when it has one."""
+        form = normalise(surface)
+        pool = [m for m in mentions if m.start_char >= fact.start and m.end_char <= fact.end] if fact.end else []
+        for group in (pool, mentions):
+            exact = [m for m in group if form in (normalise(m.text), normalise(m.name))]
+            if exact:
+                return exact[0]
+            within = [m for m in group if normalise(m.text) and normalise(m.text) in form]
+            if within and group is pool:
+                return max(within, key=lambda m: len(m.text))
+        return None
+
+    def _fact_actor(self, surface: str, fact: AffiliationFact, mentions: list[_Mention]) -> str | None:
+        m = self._fact_mention(surface, fact, mentions)
+        if m is not None:
+            return m.name
+        entry = self.lexicon.get(normalise(surface))
+        return entry.name if entry else None
+
+
+def _ner_kind(label: str | None) -> str:
+    return {"PERSON": "person", "ORG": "organization"}.get(label or "", "unknown")
