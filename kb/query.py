@@ -16,6 +16,7 @@ from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from kb.db import fts_match
 from kb.models import (
     Actor,
     Affiliation,
@@ -53,18 +54,35 @@ class Page:
     next_cursor: int | None  # pass back as ``cursor`` for the next (older) page; None on the last
 
 
+def _clean(text: str | None) -> str:
+    """User-typed text as a query value: NUL (which PostgreSQL refuses in text) dropped, trimmed."""
+    return (text or "").replace("\x00", "").strip()
+
+
 # --- actors ---------------------------------------------------------------------------------------
 
 def find_actor(session: Session, name: str | None) -> Actor | None:
     """The actor called ``name``: by exact canonical name, then by alias form."""
-    if not name or not name.strip():
+    name = _clean(name)
+    if not name:
         return None
-    actor = session.execute(select(Actor).where(Actor.name == name.strip())).scalars().first()
+    actor = session.execute(select(Actor).where(Actor.name == name)).scalars().first()
     if actor is None:
         actor = session.execute(
             select(Actor).join(Alias, Alias.actor_id == Actor.id).where(Alias.form == normalise(name))
         ).scalars().first()
     return actor
+
+
+def find_source(session: Session, name: str | None) -> int | None:
+    """The id of the outlet called ``name`` (exact, then ignoring case)."""
+    name = _clean(name)
+    if not name:
+        return None
+    found = session.execute(select(Source.id).where(Source.name == name)).scalar()
+    if found is None:
+        found = session.execute(select(Source.id).where(func.lower(Source.name) == name.lower())).scalar()
+    return found
 
 
 def _like(column, text: str):
@@ -95,9 +113,10 @@ def list_actors(session: Session, q: str | None = None, kind: str | None = None,
     )
     if kind:
         stmt = stmt.where(Actor.kind == kind)
-    if q and q.strip():
+    q = _clean(q)
+    if q:
         alias_hit = select(Alias.actor_id).where(_like(Alias.form, normalise(q)))
-        stmt = stmt.where(or_(_like(Actor.name, q.strip()), Actor.id.in_(alias_hit)))
+        stmt = stmt.where(or_(_like(Actor.name, q), Actor.id.in_(alias_hit)))
     if sort == "name":
         stmt = stmt.order_by(Actor.name, Actor.id)
     else:
@@ -240,10 +259,6 @@ def _targets(actor_id: int | None, role: str | None = None):
     return Statement.id.in_(sub)
 
 
-def _text_condition(text: str):
-    """Full-text match on the statement's content and speaker, as plain text."""
-    text = text.replace("\x00", " ").strip()
-    return or_(_like(Statement.content_text, text), _like(Statement.speaker_text, text))
 
 
 def _conditions(session: Session, f: StatementFilter) -> list | None:
@@ -262,10 +277,7 @@ def _conditions(session: Session, f: StatementFilter) -> list | None:
     elif f.role:
         where.append(_targets(None, f.role))
     if f.source:
-        source_id = session.execute(select(Source.id).where(Source.name == f.source.strip())).scalar()
-        if source_id is None:
-            source_id = session.execute(
-                select(Source.id).where(func.lower(Source.name) == f.source.strip().lower())).scalar()
+        source_id = find_source(session, f.source)
         if source_id is None:
             return None
         where.append(Statement.document_id.in_(select(Document.id).where(Document.source_id == source_id)))
@@ -280,7 +292,9 @@ def _conditions(session: Session, f: StatementFilter) -> list | None:
     if f.document_id is not None:
         where.append(Statement.document_id == f.document_id)
     if f.text and f.text.strip():
-        where.append(_text_condition(f.text))
+        # Words (stemmed) and "quoted phrases" in the content, speaker or cue; a text without any
+        # word matches nothing. The FTS index makes this independent of the KB's size.
+        where.append(Statement.id.in_(fts_match(session, f.text)))
     if not f.include_flagged:
         where.append(Statement.flagged == false())
     return where
@@ -540,21 +554,23 @@ def stats(session: Session) -> dict:
 def store_state(session: Session) -> str:
     """A cheap key that changes whenever the KB is written or edited (for ``st.cache_data``).
 
-    Max id and row count catch inserts and deletes; the sums catch edits that keep both (an alias
-    moved to another actor, a merge that rewrites speakers, a statement flagged or unflagged).
+    Max id and row count (index-only) catch inserts and deletes, so every merge (it deletes an
+    actor) and every ingest; the rest catches edits that keep both: an alias moved to another
+    actor, a rename, a statement flagged or unflagged.
     """
+    checks = {
+        Document: (), Source: (), Mention: (), StatementTarget: (),
+        Actor: (func.sum(func.length(Actor.name)),),
+        Alias: (func.sum(Alias.actor_id), func.sum(func.length(Alias.form))),
+        Affiliation: (func.sum(Affiliation.person_id + Affiliation.organization_id),),
+    }
     parts = []
-    for model, extra in (
-        (Document, ()),
-        (Statement, (func.sum(Statement.speaker_id), func.count(Statement.id).filter(Statement.flagged))),
-        (StatementTarget, (func.sum(StatementTarget.actor_id),)),
-        (Actor, (func.sum(func.length(Actor.name)),)),
-        (Alias, (func.sum(Alias.actor_id), func.sum(func.length(Alias.form)))),
-        (Affiliation, (func.sum(Affiliation.person_id + Affiliation.organization_id),)),
-        (Mention, (func.sum(Mention.actor_id),)),
-    ):
-        values = session.execute(select(func.max(model.id), func.count(model.id), *extra)).one()
+    for model, extra in checks.items():
+        values = session.execute(select(func.max(model.id), func.count(), *extra).select_from(model)).one()
         parts.append(".".join("" if v is None else str(v) for v in values))
+    top, n = session.execute(select(func.max(Statement.id), func.count()).select_from(Statement)).one()
+    flagged = session.execute(select(func.count()).where(Statement.flagged == true())).scalar()
+    parts.append(f"{top}.{n}.{flagged}")
     return "|".join(parts)
 
 
@@ -566,12 +582,13 @@ def list_documents(session: Session, q: str | None = None, limit: int = 50,
     limit = _clamp(limit)
     stmt = (
         select(Document.id, Document.title, Document.url, Document.path, Document.published,
-               Source.name.label("source"), Document.n_chars, Document.ingested_at)
+               Source.name.label("source"), Document.n_chars, Document.n_statements.label("statements"),
+               Document.ingested_at)
         .outerjoin(Source, Source.id == Document.source_id)
         .order_by(Document.id.desc()).limit(limit + 1)
     )
-    if q and q.strip():
-        q = q.replace("\x00", " ").strip()
+    q = _clean(q)
+    if q:
         stmt = stmt.where(or_(_like(Document.title, q), _like(Document.url, q), _like(Document.path, q),
                               _like(Source.name, q)))
     if cursor is not None:
@@ -579,12 +596,6 @@ def list_documents(session: Session, q: str | None = None, limit: int = 50,
     rows = [dict(r._mapping) for r in session.execute(stmt)]
     more = len(rows) > limit
     rows = rows[:limit]
-    ids = [r["id"] for r in rows]
-    counts = dict(session.execute(
-        select(Statement.document_id, func.count()).where(Statement.document_id.in_(ids))
-        .group_by(Statement.document_id)).all()) if ids else {}
-    for r in rows:
-        r["statements"] = counts.get(r["id"], 0)
     return Page(rows, rows[-1]["id"] if more else None)
 
 
