@@ -130,6 +130,14 @@ def test_all_samples_read_with_titles_dates_and_fictional_marks():
     assert ds[1].source == "Amsel Courier"  # from "PORT AMSEL, Jan. 14, 2024 (Amsel Courier) —"
 
 
+def test_semicolon_and_tab_separated_csv(tmp_path):
+    semi, tab = tmp_path / "semi.csv", tmp_path / "tab.csv"
+    semi.write_text('Titel;text;published\nA;"Roth sagte; ja.";2024-01-02\n', encoding="utf-8")
+    tab.write_text("text\tpublished\nRoth said, twice.\t2024-01-03\n", encoding="utf-8")
+    a, b = docs(semi, tab)
+    assert (a.text, a.published, b.text, b.published) == ("Roth sagte; ja.", "2024-01-02", "Roth said, twice.", "2024-01-03")
+
+
 # --- encodings -----------------------------------------------------------------------------
 
 def test_cp1252_file_is_decoded_with_a_warning(tmp_path):
@@ -146,6 +154,13 @@ def test_utf16_with_bom(tmp_path):
     p.write_text("Headline here\n\nRoth said «oui».", encoding="utf-16")
     [d] = docs(p)
     assert d.text == "Headline here\n\nRoth said «oui»." and d.title == "Headline here"
+
+
+def test_nul_bytes_far_into_a_text_file_refuse_it_whole(tmp_path):
+    p = tmp_path / "late.txt"
+    p.write_bytes(b"Roth said. " * 10_000 + b"\x00\x01\x02")
+    [e] = read(p, max_doc_chars=1000)  # no part is handed on before the whole file is checked
+    assert str(e) == f"{p}: binary data (NUL character at byte offset 110000), not text"
 
 
 def test_utf8_bom_is_not_part_of_the_text(tmp_path):

@@ -76,3 +76,5 @@ def read_file(path: Path, max_doc_chars: int) -> Iterator[RawDocument | IngestEr
             yield IngestError(name, f"cannot decode as {e.encoding}: {e.reason}")
         except OSError as e:
             yield IngestError(name, f"cannot read: {e.strerror or e}")
+        except Exception as e:  # a reader bug on one file must not stop a long run
+            yield IngestError(name, f"cannot read: {type(e).__name__}: {e}")

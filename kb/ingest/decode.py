@@ -94,13 +94,20 @@ def _plausible(text: str) -> bool:
 
 
 def first_undecodable(path: Path, codec: str) -> tuple[int, int] | None:
-    """(offset, byte) of the first byte ``codec`` cannot decode, streaming; None when all decode."""
+    """(offset, byte) of the first byte ``codec`` cannot decode, streaming; None when all decode.
+
+    Refused when a NUL character turns up: binary data past the sniffed head (and a NUL that
+    PostgreSQL would refuse to store).
+    """
     decoder = codecs.getincrementaldecoder(codec)("strict")
     offset = 0
     with path.open("rb") as f:
         while chunk := f.read(CHUNK_BYTES):
             try:
-                decoder.decode(chunk)
+                if "\x00" in decoder.decode(chunk):
+                    wide = codec.startswith(("utf-16", "utf-32"))
+                    where = "" if wide else f" at byte offset {offset + chunk.find(bytes(1))}"
+                    raise Refused(f"binary data (NUL character{where}), not text")
             except UnicodeDecodeError as e:
                 carried = len(e.object) - len(chunk)  # bytes held over from the previous chunk
                 return offset - carried + e.start, e.object[e.start]

@@ -70,7 +70,8 @@ def read_csv_file(path: Path, max_chars: int) -> Iterator[Item]:
     # csv's default field limit (128 KiB) is below a long article; keep a bound all the same.
     csv.field_size_limit(min(sys.maxsize, max(csv.field_size_limit(), 64 * max_chars)))
     with path.open(encoding=encoding.codec, newline="") as f:
-        reader = csv.reader(f)
+        reader = csv.reader(f, delimiter=_delimiter(f.readline()))
+        f.seek(0)
         try:
             header = next(reader, None)
         except csv.Error as e:
@@ -98,6 +99,13 @@ def read_csv_file(path: Path, max_chars: int) -> Iterator[Item]:
                                          f"{len(columns)}{hint}")
                 continue
             yield from record_documents(where, dict(zip(columns, row)), max_chars, encoding.warning)
+
+
+def _delimiter(header_line: str) -> str:
+    """Comma, unless the header line plainly uses semicolons (European spreadsheets) or tabs."""
+    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[","] else ","
 
 
 def record_documents(where: str, obj, max_chars: int, warning: str | None = None) -> Iterator[Item]:
