@@ -1,25 +1,33 @@
 """Attribution extraction as spaCy components.
 
-Registers the ``kb_attributions`` factory. After it runs, ``doc._.attributions`` holds
-:class:`kb.extract.types.Attribution` records and ``doc._.affiliations`` holds
-:class:`kb.extract.types.AffiliationFact` records. They are kept in ``doc.user_data`` as plain
-dicts so Docs cross process boundaries (``nlp.pipe(n_process=N)`` serialises with msgpack).
+Registers the ``kb_attributions`` factory (kb.extract.component). After it runs,
+``doc._.attributions`` holds :class:`kb.extract.types.Attribution` records,
+``doc._.affiliations`` :class:`kb.extract.types.AffiliationFact` records and ``doc._.meta`` a
+:class:`kb.extract.types.DocumentMeta`. They are kept in ``doc.user_data`` as plain dicts so Docs
+cross process boundaries (``nlp.pipe(n_process=N)`` serialises with msgpack).
 """
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kb.extract.component import AttributionExtractor
 from kb.extract.types import AffiliationFact, Attribution, CharSpan, DocumentMeta, TargetRef
 
 
-def _plain_extension(name: str, cls) -> None:
+def _plain_extension(name: str, cls, many: bool = True) -> None:
     key = f"kb_{name}"
 
     def getter(doc: Doc):
-        return [cls.from_dict(d) for d in doc.user_data.get(key, [])]
+        if many:
+            return [cls.from_dict(d) for d in doc.user_data.get(key, [])]
+        value = doc.user_data.get(key)
+        return cls.from_dict(value) if value is not None else cls()
 
     def setter(doc: Doc, values) -> None:
-        doc.user_data[key] = [v.to_dict() for v in values or []]
+        if many:
+            doc.user_data[key] = [v.to_dict() for v in values or []]
+        else:
+            doc.user_data[key] = values.to_dict() if values is not None else None
 
     if not Doc.has_extension(name):
         Doc.set_extension(name, getter=getter, setter=setter)
@@ -27,16 +35,25 @@ def _plain_extension(name: str, cls) -> None:
 
 _plain_extension("attributions", Attribution)
 _plain_extension("affiliations", AffiliationFact)
+_plain_extension("meta", DocumentMeta, many=False)
 
 
-@Language.factory("kb_attributions")
-def make_attributions(nlp: Language, name: str):
-    def component(doc: Doc) -> Doc:  # placeholder until the rules land
-        doc._.attributions = []
-        doc._.affiliations = []
-        return doc
-
-    return component
+@Language.factory(
+    "kb_attributions",
+    default_config={
+        "cues_path": "",  # empty: <KB_DATA_DIR>/cues.tsv
+        "accusation_terms_path": "",
+        "affiliation_terms_path": "",
+        "min_precision": 0.1,  # cue verbs with a content clause or quotation
+        "min_precision_object": 0.35,  # cue verbs whose content is an object ("criticized X")
+        "follow_quotes": True,  # “A,” he said. “B.” -> content A + B
+    },
+)
+def make_attributions(nlp: Language, name: str, cues_path: str, accusation_terms_path: str,
+                      affiliation_terms_path: str, min_precision: float,
+                      min_precision_object: float, follow_quotes: bool) -> AttributionExtractor:
+    return AttributionExtractor(nlp, cues_path, accusation_terms_path, affiliation_terms_path,
+                                min_precision, min_precision_object, follow_quotes)
 
 
 __all__ = ["AffiliationFact", "Attribution", "CharSpan", "DocumentMeta", "TargetRef"]

@@ -47,7 +47,9 @@ class Attribution:
     targets: list[TargetRef] = field(default_factory=list)
     sentence: CharSpan | None = None
     confidence: float = 1.0
-
+    # The content in pieces when it is discontinuous (a quote split by "he said"); empty when
+    # ``content`` is one piece. ``content`` always spans from the first piece to the last.
+    content_parts: list[CharSpan] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -59,6 +61,7 @@ class Attribution:
             if d.get(key) is not None:
                 d[key] = CharSpan(**d[key])
         d["targets"] = [TargetRef(**t) for t in d.get("targets") or []]
+        d["content_parts"] = [CharSpan(**p) for p in d.get("content_parts") or []]
         return cls(**d)
 
 
@@ -87,3 +90,10 @@ class DocumentMeta:
 
     published: str | None = None  # ISO date
     source_line: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "DocumentMeta":
+        return cls(**d)

@@ -1,0 +1,184 @@
+"""The ``kb_attributions`` pipeline component: runs the extractors over a parsed Doc and leaves
+plain records on it (``doc._.attributions``, ``doc._.affiliations``, ``doc._.meta``)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kb.config import get_settings
+from kb.extract.according import according_to
+from kb.extract.affiliations import affiliation_matcher, find_affiliations, load_affiliation_terms
+from kb.extract.colon import speaker_labels
+from kb.extract.cues import cue_matcher, find_cues, load_lexicon
+from kb.extract.meta import document_meta, source_line
+from kb.extract.quotes import (adjacent_quote, extend_with_quotes, quote_kind, quote_spans,
+                               quote_starting_at)
+from kb.extract.reported import cue_span, reported_speech, subject_of
+from kb.extract.spans import Found, chars, merge_parts, subtree_span, trim
+from kb.extract.targets import find_targets, load_accusation_terms
+from kb.extract.types import Attribution, CharSpan
+
+EXTRACTOR_VERSION = "rules-1"
+_PRONOUN_LABELS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON",
+                   "i": "PERSON", "who": None, "they": None, "it": None, "we": None}
+_RELATIVE = {"who", "which", "that", "whom"}
+
+
+def _data_path(configured: str, default_name: str) -> Path:
+    return Path(configured) if configured else get_settings().data_dir / default_name
+
+
+class AttributionExtractor:
+    def __init__(self, nlp: Language, cues_path: str = "", accusation_terms_path: str = "",
+                 affiliation_terms_path: str = "", min_precision: float = 0.1,
+                 min_precision_object: float = 0.35, follow_quotes: bool = True):
+        self.lexicon = load_lexicon(str(_data_path(cues_path, "cues.tsv")))
+        self.matcher = cue_matcher(nlp.vocab, self.lexicon)
+        self.accusation_terms = load_accusation_terms(
+            str(_data_path(accusation_terms_path, "accusation_terms.tsv")))
+        self.affiliation_matcher = affiliation_matcher(
+            nlp.vocab, load_affiliation_terms(str(_data_path(affiliation_terms_path, "affiliation_terms.tsv"))))
+        self.min_precision = min_precision
+        self.min_precision_object = min_precision_object
+        self.follow_quotes = follow_quotes
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.attributions = [self.record(doc, f) for f in self.find(doc)]
+        doc._.affiliations = find_affiliations(doc, self.affiliation_matcher)
+        doc._.meta = document_meta(doc)
+        return doc
+
+    def find(self, doc: Doc) -> list[Found]:
+        text = doc.text
+        quotes = quote_spans(text)
+        verbs, according = find_cues(doc, self.matcher)
+        found = reported_speech(doc, verbs, self.lexicon, self.min_precision, self.min_precision_object)
+        found += quoted_without_clause(doc, [v for v in verbs if not any(f.verb is v for f in found)],
+                                       self.lexicon, quotes)
+        found += according_to(doc, according, self.lexicon)
+        found += speaker_labels(doc)
+        found = _drop_chrome(text, _dedupe(found))
+        cue_starts = sorted(f.cue[0] for f in found)
+        for f in found:
+            f.content = extend_with_quotes(f.content, quotes, f.cue)
+            if self.follow_quotes:
+                f.content = _follow_on_quote(doc, f, quotes, cue_starts)
+            f.content = merge_parts(f.content, text)
+            if f.kind != "according_to":
+                f.kind = quote_kind(f.content, quotes, text)
+        return sorted(found, key=lambda f: f.cue)
+
+    def record(self, doc: Doc, f: Found) -> Attribution:
+        targets, claim_type = find_targets(doc, f, self.accusation_terms)
+        cue_tokens = doc.char_span(*f.cue, alignment_mode="expand")
+        sentence = cue_tokens.sent if cue_tokens is not None else None
+        speaker_name, speaker_label = _speaker(doc, f)
+        content = f.content_span
+        return Attribution(
+            cue=_char(doc, f.cue), content=_char(doc, content) if content else None,
+            source=_char(doc, f.source) if f.source else None, kind=f.kind, claim_type=claim_type,
+            cue_lemma=f.cue_lemma, speaker_name=speaker_name, speaker_label=speaker_label,
+            targets=targets, sentence=_char(doc, chars(sentence)) if sentence is not None else None,
+            confidence=f.confidence,
+            content_parts=[_char(doc, p) for p in f.content] if len(f.content) > 1 else [],
+        )
+
+
+def quoted_without_clause(doc: Doc, verbs, lexicon, quotes) -> list[Found]:
+    """Cue verbs the parser did not link to a clause, next to a quotation ("“...,” he said")."""
+    found = []
+    for verb in verbs:
+        key, entry, particle = lexicon.entry_for(verb)
+        if entry is None or entry.precision < 0.3:
+            continue
+        subj = subject_of(verb)
+        cue = cue_span(verb, particle)
+        anchor = (min(cue[0], subj.left_edge.idx), max(cue[1], subj.right_edge.idx + len(subj.right_edge))) if subj is not None else cue
+        quote = adjacent_quote(doc.text, quotes, anchor) or adjacent_quote(doc.text, quotes, cue)
+        if quote is None:
+            continue
+        source = chars(trim(subtree_span(subj))) if subj is not None else None
+        found.append(Found(cue=cue, source=source, content=[quote], kind="direct", cue_lemma=key,
+                           claim_type=entry.claim_type, verb=verb, confidence=round(entry.precision, 3),
+                           extra={"rule": "adjacent_quote"}))
+    return found
+
+
+def _follow_on_quote(doc: Doc, f: Found, quotes, cue_starts) -> list[tuple[int, int]]:
+    """“A,” he said. “B.” — PolNeAR's content is A and B: take a quotation that opens the next
+    sentence when no other cue lies inside it."""
+    cue = doc.char_span(*f.cue, alignment_mode="expand")
+    if cue is None or not f.content:
+        return f.content
+    sent_end = cue.sent.end_char
+    if f.content[-1][1] > sent_end:
+        return f.content
+    nxt = quote_starting_at(doc.text, quotes, sent_end)
+    if nxt is None or "\n" in doc.text[sent_end : nxt[0]]:
+        return f.content
+    i = bisect_left(cue_starts, nxt[0])
+    if i < len(cue_starts) and cue_starts[i] < nxt[1]:
+        return f.content
+    return f.content + [nxt]
+
+
+def _dedupe(found: list[Found]) -> list[Found]:
+    out, seen = [], set()
+    for f in sorted(found, key=lambda f: f.extra.get("rule") == "colon"):
+        if f.cue in seen or any(f.cue[0] < s[1] and s[0] < f.cue[1] for s in seen):
+            continue
+        seen.add(f.cue)
+        out.append(f)
+    return out
+
+
+def _drop_chrome(text: str, found: list[Found]) -> list[Found]:
+    """Drop anything read inside a "(Source: X)" line: it names the publisher, not a speaker."""
+    line = source_line(text)
+    if line is None:
+        return found
+    return [f for f in found if not (line[0] - 10 <= f.cue[0] < line[1] + 1)]
+
+
+def _char(doc: Doc, span: tuple[int, int]) -> CharSpan:
+    return CharSpan(span[0], span[1], doc.text[span[0] : span[1]])
+
+
+def _consistent_label(doc: Doc, ent) -> str:
+    """A one-word name the tagger calls a place but the document elsewhere gives as a person's
+    surname ("Yasser Farhan ... Farhan accused") is that person."""
+    if ent.label_ != "PERSON" and len(ent) == 1:
+        if any(e.label_ == "PERSON" and len(e) > 1 and e[-1].text == ent.text for e in doc.ents):
+            return "PERSON"
+    return ent.label_
+
+
+def _speaker(doc: Doc, f: Found) -> tuple[str | None, str | None]:
+    """(name, NER label) of the source when the source itself names it."""
+    if f.source is None:
+        return None, None
+    span = doc.char_span(*f.source, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, None
+    root = span.root
+    if root.lower_ in _RELATIVE and root.head.dep_ == "relcl":
+        root = root.head.head  # "Trump, who said" -> Trump
+    elif root.lower_ in _PRONOUN_LABELS:
+        return None, _PRONOUN_LABELS[root.lower_]
+    ents = [e for e in span.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
+    for ent in doc.ents if root.i not in range(span.start, span.end) else ents:
+        if ent.start <= root.i < ent.end:
+            return ent.text, _consistent_label(doc, ent)
+    # "Member of the Coalition's political committee Yasser Farhan": the appositive names him.
+    for child in root.children:
+        if child.dep_ == "appos":
+            for ent in ents:
+                if ent.start <= child.i < ent.end:
+                    return ent.text, ent.label_
+    if ents and root.pos_ != "PROPN":
+        return None, ents[0].label_ if len(ents) == 1 and ents[0].root is root else None
+    return None, None

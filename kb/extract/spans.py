@@ -1,0 +1,81 @@
+"""Small helpers over token spans shared by the extractors, and the record they return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+_EDGE_PUNCT = set(",;:-—–()[]") | {"--"}
+
+
+@dataclass
+class Found:
+    """One attribution as an extractor finds it: token/char spans, before it becomes a record."""
+
+    cue: tuple[int, int]  # char span
+    source: tuple[int, int] | None
+    content: list[tuple[int, int]]  # char parts, in text order (split quotes are discontinuous)
+    kind: str
+    cue_lemma: str
+    claim_type: str
+    verb: Token | None = None  # the cue's head verb, when there is one
+    confidence: float = 1.0
+    addressee: Span | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def content_span(self) -> tuple[int, int] | None:
+        return (self.content[0][0], self.content[-1][1]) if self.content else None
+
+
+def subtree_span(token: Token) -> Span:
+    doc = token.doc
+    return doc[token.left_edge.i : token.right_edge.i + 1]
+
+
+def trim(span: Span) -> Span:
+    """Drop edge punctuation (commas, dashes) and spaces, never quote marks."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].is_space or doc[start].text in _EDGE_PUNCT or doc[start].text == "."):
+        start += 1
+    while end > start and (doc[end - 1].is_space or doc[end - 1].text in _EDGE_PUNCT):
+        end -= 1
+    return doc[start:end]
+
+
+def chars(span: Span) -> tuple[int, int]:
+    return (span.start_char, span.end_char)
+
+
+def minus(doc: Doc, outer: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Char parts of ``outer`` left after cutting out ``holes``, each part trimmed of edge punctuation."""
+    parts, pos = [], outer[0]
+    for hs, he in sorted(holes):
+        if he <= pos or hs >= outer[1]:
+            continue
+        if hs > pos:
+            parts.append((pos, hs))
+        pos = max(pos, he)
+    if pos < outer[1]:
+        parts.append((pos, outer[1]))
+    out = []
+    for s, e in parts:
+        span = doc.char_span(s, e, alignment_mode="contract")
+        if span is not None and len(span):
+            span = trim(span)
+            if len(span) and any(not t.is_punct for t in span):
+                out.append(chars(span))
+    return out
+
+
+def merge_parts(parts: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Sort parts and join those that touch or are separated only by spaces."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(parts):
+        if out and (s <= out[-1][1] or not text[out[-1][1] : s].strip()):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
