@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from dateutil import parser as dateparser
 
@@ -34,8 +34,8 @@ _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
 _DATE_PATTERNS = [
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),  # 27 September 2017
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),  # Sept. 27, 2017
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),  # 27 September 2017
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),  # Sept. 27, 2017
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),  # 2017-09-27
 ]
 # "WASHINGTON (Reuters) -", "BEIRUT, Sept. 27, 2017 (AP) —": the lead-in before the dash.
@@ -135,9 +135,9 @@ def parse_date(value) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise ValueError(f"not a date: {value!r}")
+        raise ValueError(f"not a date: {value!r}")  # noqa: TRY004  (callers treat every unusable value alike)
     if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\d{9,10}(\.\d+)?", value.strip())):
-        d = datetime.fromtimestamp(float(value), tz=timezone.utc).date()
+        d = datetime.fromtimestamp(float(value), tz=UTC).date()
     elif isinstance(value, str):
         s = value.strip()
         if not s:

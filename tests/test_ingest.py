@@ -7,7 +7,6 @@ import hashlib
 import json
 import tracemalloc
 from datetime import date
-from pathlib import Path
 
 import pytest
 

@@ -8,15 +8,15 @@ file (or record) and the cause, and reading goes on with the next one.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from kb.ingest.html import read_html_file
 from kb.ingest.records import read_csv_file, read_json_file, read_jsonl_file
 from kb.ingest.text import read_text_file
 from kb.ingest.types import IngestError, RawDocument, Refused
 
-__all__ = ["RawDocument", "IngestError", "SUPPORTED", "iter_files", "read_paths", "read_file"]
+__all__ = ["SUPPORTED", "IngestError", "RawDocument", "iter_files", "read_file", "read_paths"]
 
 READERS: dict[str, Callable[[Path, int], Iterator[RawDocument | IngestError]]] = {
     ".txt": read_text_file,
@@ -76,5 +76,5 @@ def read_file(path: Path, max_doc_chars: int) -> Iterator[RawDocument | IngestEr
             yield IngestError(name, f"cannot decode as {e.encoding}: {e.reason}")
         except OSError as e:
             yield IngestError(name, f"cannot read: {e.strerror or e}")
-        except Exception as e:  # a reader bug on one file must not stop a long run
+        except Exception as e:  # noqa: BLE001  (a reader bug on one file must not stop a long run)
             yield IngestError(name, f"cannot read: {type(e).__name__}: {e}")

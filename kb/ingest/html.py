@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from kb.ingest.decode import detect_encoding
 from kb.ingest.split import documents, split_text
 from kb.ingest.types import RawDocument, Refused
 from kb.metadata import parse_date, read_header
 
-_OPEN_HTML = re.compile(r"<html[\s>]", re.I)
-_CLOSE_HTML = re.compile(r"</html\s*>", re.I)
+_OPEN_HTML = re.compile(r"<html[\s>]", re.IGNORECASE)
+_CLOSE_HTML = re.compile(r"</html\s*>", re.IGNORECASE)
 
 
 def read_html_file(path: Path, max_chars: int) -> Iterator[RawDocument]:

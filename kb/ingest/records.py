@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from kb.ingest.decode import detect_encoding
 from kb.ingest.split import documents, split_text

@@ -7,7 +7,7 @@ part is stored verbatim and offsets in a part are offsets into that part's text.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from kb.ingest.types import RawDocument
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from kb.ingest.decode import detect_encoding
 from kb.ingest.split import documents, stream_parts
