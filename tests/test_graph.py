@@ -345,7 +345,7 @@ def test_graphml_attributes_are_typed(G, tmp_path):
     path = tmp_path / "graph.graphml"
     graph.export_graph(G, path, "graphml")
     raw = nx.read_graphml(path)
-    u, v, d = next(iter(raw.edges(data=True)))
+    _, _, d = next(iter(raw.edges(data=True)))
     assert isinstance(d["count"], int) and isinstance(d["type"], str)
 
 
