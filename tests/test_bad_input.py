@@ -181,3 +181,17 @@ def test_folder_with_good_and_bad_files(kb, tmp_path):
     paths = {r[2] for r in documents(kb)}
     assert {str(folder / "a_good.txt"), f"{folder / 'c_rows.csv'}#2"} <= paths
     assert "2 new, 0 unchanged, 1 failed" in result.stderr
+
+
+def test_extract_streams_good_documents_and_reports_bad_ones(tmp_path, monkeypatch, nlp):
+    monkeypatch.setenv("KB_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite'}")
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a_good.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "b_binary.txt").write_bytes(bytes(range(256)))
+    result = CliRunner().invoke(app, ["extract", str(folder), "--format", "jsonl"])
+    assert result.exit_code == 1
+    assert lines(result, "error") == [f"error: {folder / 'b_binary.txt'}: binary data (NUL bytes), not text"]
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and {r["doc"] for r in rows} == {str(folder / "a_good.txt")}
+    assert not (tmp_path / "unused.sqlite").exists()  # extract stores nothing
