@@ -228,7 +228,7 @@ def _tok_norm(token) -> str:
 
 
 def _is_possessive(token) -> bool:
-    return _tok_norm(token) in ("'s", "'")
+    return token.tag_ == "POS" or _tok_norm(token) in ("'s", "'")
 
 
 def _capitalised(token) -> bool:
@@ -241,6 +241,8 @@ class _DocReader:
     def __init__(self, doc: Doc, lex: Lexicon, words: Words):
         self.doc, self.lex, self.words = doc, lex, words
         self.junk = [False] * len(doc)
+        self.low = [_tok_norm(t) for t in doc]  # token forms, computed once
+        self.first = [_first_word(low) for low in self.low]
         self.persons: list[tuple[tuple[str, ...], str, int]] = []  # (lower tokens, full name, first token)
         self.orgs: list[tuple[tuple[str, ...], str, int]] = []
         self.sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
@@ -266,7 +268,8 @@ class _DocReader:
             return True
         if not any(c.isalpha() for c in text) or len(form) < 2:
             return True
-        if any(t.like_num or t.is_digit for t in span) or all(t.lower_ in _MONTHS for t in span if t.is_alpha):
+        words = [t.lower_ for t in span if t.is_alpha]
+        if any(t.like_num or t.is_digit for t in span) or (words and all(w in _MONTHS for w in words)):
             return True
         if sum(t.lower_ in self.words["chrome"] for t in span) >= 2:
             return True
@@ -296,12 +299,38 @@ class _DocReader:
                     continue
             span.label_ = ent.label_
             spans.append(span)
-        return spans
+        return self._titled_orgs(spans)
+
+    def _titled_orgs(self, spans: list[Span]) -> list[Span]:
+        """Add "the" + Title Case words ending in an organisation noun ("the Syrian Coalition") where
+        the NER missed them or kept only a demonym of them."""
+        doc, heads, out = self.doc, self.words["org_head"] | self.words["unit"], []
+        for i, tok in enumerate(doc[:-2]):
+            if tok.lower_ != "the" or self.junk[i]:
+                continue
+            j = i + 1
+            while j < len(doc) and j - i <= 5 and _capitalised(doc[j]):
+                j += 1
+            last = max((k for k in range(i + 2, j) if doc[k].lower_ in heads), default=None)
+            if last is not None:
+                span = doc[i + 1:last + 1]
+                span.label_ = "ORG"
+                out.append(span)
+        if not out:
+            return spans
+        covered = {i for s in out for i in range(s.start, s.end)}
+        kept = [s for s in spans if not (covered & set(range(s.start, s.end))) or
+                (s.label_ == "ORG" and any(s.start <= o.start and o.end <= s.end for o in out))]
+        kept_cover = {i for s in kept for i in range(s.start, s.end)}
+        return sorted(kept + [s for s in out if not kept_cover & set(range(s.start, s.end))],
+                      key=lambda s: s.start)
 
     # -- 2. the document's own names -----------------------------------------------------------
 
     def learn_names(self, spans: list[Span]) -> None:
         for span in spans:
+            if span.start and _is_possessive(self.doc[span.start - 1]):
+                continue  # "Media Department" in "the Coalition's Media Department" is a unit, not a name
             key = tuple(_tok_norm(t) for t in span)
             if span.label_ == "PERSON":
                 self.persons.append((key, span.text, span.start))
@@ -342,10 +371,9 @@ class _DocReader:
     def scan(self, lex: Lexicon, rule_priority: dict[str, int]) -> list[tuple[int, int, _Mention]]:
         """Longest lexicon matches at every token (keyed by first word; no re-tokenising)."""
         doc, out = self.doc, []
-        for i, tok in enumerate(doc):
+        for i, first in enumerate(self.first):
             if self.junk[i]:
                 continue
-            first = _first_word(_tok_norm(tok))
             most = lex.longest.get(first) if first else None
             if not most:
                 continue
@@ -392,7 +420,7 @@ class _DocReader:
         for i, tok in enumerate(doc):
             if self.junk[i]:
                 continue
-            low = _tok_norm(tok)
+            low = self.low[i]
             # demonym (+ modifiers) + force noun -> the country: "Russian air forces"
             entry = self.lex.get(low)
             if entry is not None and entry.rule == "demonym" and tok.text[:1].isupper():
@@ -407,7 +435,7 @@ class _DocReader:
                 while j < n and _capitalised(doc[j]) and j - i <= 4:
                     j += 1
                 for k in range(j, i + 1, -1):
-                    key = tuple(_tok_norm(t) for t in doc[i + 1:k])
+                    key = tuple(self.low[i + 1:k])
                     name = self.org_name(key, i)
                     if name is not None:
                         full = self.lex.get(" ".join(key)) is not None or normalise(name) == " ".join(key)
@@ -436,12 +464,14 @@ class _DocReader:
             owner = by_end.get(k)
             if owner is None or not _is_possessive(tok) or owner.kind not in ("organization", "government"):
                 continue
-            j = k + 1
+            j, end = k + 1, None
             while j < len(doc) and j - k <= 4 and doc[j].is_alpha and not doc[j].is_stop:
+                if doc[j].lower_ in w["unit"]:
+                    end = j + 1
                 j += 1
-            unit = doc[k + 1:j]
-            if not len(unit) or unit[-1].lower_ not in w["unit"]:
+            if end is None:
                 continue
+            j, unit = end, doc[k + 1:end]
             if all(_capitalised(t) for t in unit):
                 name = self.lookup_name(f"{owner.name} {unit.text}", "organization")
                 out.append(_Mention(owner.start, j, name, "organization", "unit",

