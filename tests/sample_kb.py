@@ -3,7 +3,9 @@ from hand-made ResolvedDocuments, so read-API tests know exactly what is stored.
 
 from __future__ import annotations
 
-from kb.db import session_scope
+import pytest
+
+from kb.db import dispose_engine, session_scope
 from kb.extract.types import Attribution, CharSpan
 from kb.ingest import RawDocument
 from kb.resolve import (
@@ -142,3 +144,19 @@ def build_sample_kb(url: str, documents: list[dict] = DOCUMENTS) -> None:
         raw, resolved = resolved_document(spec)
         with session_scope(url) as session:
             store_document(session, raw, resolved)
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def sample_kb_url(request, tmp_path_factory):
+    """The sample KB, built once per test module on each backend (for tests that only read)."""
+    server = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'kb.sqlite'}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        url = server.create_database()
+    build_sample_kb(url)
+    yield url
+    dispose_engine(url)
+    if server is not None:
+        server.drop_database(url)

@@ -6,35 +6,19 @@ import re
 from datetime import date
 
 import pytest
-from sample_kb import DOCUMENTS, TRICKY, build_sample_kb
+from sample_kb import DOCUMENTS, TRICKY, build_sample_kb, sample_kb_url  # noqa: F401 (fixture)
 from sqlalchemy import func, update
 from sqlmodel import select
 
 from kb import query as Q
-from kb.db import dispose_engine, session_scope
+from kb.db import session_scope
 from kb.models import Alias, Statement
 from kb.query import StatementFilter as F
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def kb_url(request, tmp_path_factory):
-    """The sample KB, built once per module on each backend (the tests using it only read)."""
-    server = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('query') / 'kb.sqlite'}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        url = server.create_database()
-    build_sample_kb(url)
-    yield url
-    dispose_engine(url)
-    if server is not None:
-        server.drop_database(url)
-
-
 @pytest.fixture
-def s(kb_url):
-    with session_scope(kb_url) as session:
+def s(sample_kb_url):  # noqa: F811 (the imported fixture)
+    with session_scope(sample_kb_url) as session:
         yield session
 
 

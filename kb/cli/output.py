@@ -5,11 +5,16 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Iterable, Sequence
 from enum import Enum
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+# Columns holding running text take the width left over by the compact ones.
+WIDE_COLUMNS = {"content", "sentence", "text", "title", "description"}
 
 
 class Format(str, Enum):
@@ -24,24 +29,52 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _cell(value: Any) -> str:
+    """A value as one table or CSV cell: lists joined, targets as ``actor (role)``."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        if "actor" in value and "role" in value:
+            return f"{value['actor']} ({value['role']})"
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(_plain(value))
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=lambda o: _plain(o) if
+              hasattr(o, "isoformat") else str(o))
+    sys.stdout.write("\n")
+
+
 def emit(rows: Iterable[dict], columns: Sequence[str], fmt: Format = Format.table, title: str | None = None) -> None:
-    rows = [{c: _plain(r.get(c)) for c in columns} for r in rows]
+    """Rows as a table (cells are plain text, never rich markup), a JSON list, or CSV."""
+    rows = list(rows)
     if fmt == Format.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json([{c: r.get(c) for c in columns} for r in rows])
     elif fmt == Format.csv:
-        w = csv.DictWriter(sys.stdout, fieldnames=list(columns))
-        w.writeheader()
-        w.writerows(rows)
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(columns)
+        w.writerows([_cell(r.get(c)) for c in columns] for r in rows)
     else:
-        table = Table(title=title, show_lines=False)
+        table = Table(title=title, title_justify="left", show_lines=False)
         for c in columns:
-            table.add_column(c)
+            table.add_column(c, overflow="fold", ratio=1 if c in WIDE_COLUMNS else None)
         for r in rows:
-            table.add_row(*("" if r[c] is None else str(r[c]) for c in columns))
-        Console().print(table)
+            table.add_row(*(Text(_cell(r.get(c))) for c in columns))
+        console().print(table)
 
 
 def error(message: str) -> None:
     """A one-line error on stderr."""
     print(f"error: {message}", file=sys.stderr)
+
+
+def note(message: str) -> None:
+    """A one-line remark (counts, next-page hints) on stderr, so stdout stays clean for pipes."""
+    print(message, file=sys.stderr)
