@@ -785,8 +785,8 @@ class Resolver:
             org_m = self._fact_mention(fact.organization, fact, mentions)
             org = org_m.name if org_m else self._fact_actor(fact.organization, fact, mentions)
             role = fact.role
-            if org_m is not None and org_m.unit_role:  # "member of the Coalition's political committee"
-                role = f"{(role or 'member').lower()} of the {org_m.unit_role}"
+            if org_m is not None and org_m.unit_role and org_m.unit_role not in (role or "").lower():
+                role = f"{(role or 'member').lower()} of the {org_m.unit_role}"  # "... political committee"
             for name, label in ((member, fact.member_label), (org, fact.organization_label)):
                 if name and name not in result.actors:
                     self._add_actor(result, name, _ner_kind(label))
