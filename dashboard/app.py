@@ -30,7 +30,9 @@ ui.refresh_state()
 with st.sidebar:
     st.caption(f"KB: `{ui.display_url(settings.database_url)}`")
     if settings.allow_edits:
-        st.toggle("Enable edits", key="edits_on",
+        # The switch lives in a plain session key so it survives pages that drop the widget.
+        st.toggle("Enable edits", value=st.session_state.get("edits", False), key="_edits_toggle",
+                  on_change=lambda: st.session_state.update(edits=st.session_state["_edits_toggle"]),
                   help="Browsing is read-only; switch on to add aliases, merge actors or flag "
                        "statements. Edits are written to the KB at once.")
     else:

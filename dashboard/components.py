@@ -75,26 +75,12 @@ def q(fn: Callable, *args, **kwargs) -> Any:
                    tuple(sorted(kwargs.items())))
 
 
-def fresh(fn: Callable, *args, **kwargs) -> Any:
-    """Call a ``kb.query`` function uncached (for values that must reflect an edit this run)."""
-    with session_scope(url()) as s:
-        return fn(s, *args, **kwargs)
-
-
 def edits_enabled() -> bool:
-    return get_settings().allow_edits and bool(st.session_state.get("edits_on", False))
+    return get_settings().allow_edits and bool(st.session_state.get("edits", False))
 
 
 def style() -> None:
     st.html(CSS)
-
-
-def text_block(text: str, marks: list[Mark], start: int = 0, end: int | None = None) -> None:
-    """Untrusted text, escaped, with our marks; never passed to markdown."""
-    end = len(text) if end is None else end
-    prefix = "… " if start > 0 else ""
-    suffix = " …" if end < len(text) else ""
-    st.html(f'<div class="kb-text">{prefix}{highlight(text, marks, start, end)}{suffix}</div>')
 
 
 def legend(classes: tuple[str, ...] = ("speaker", "cue", "content", "sentence", "mention")) -> None:
@@ -197,8 +183,18 @@ class _Sized:
     @staticmethod
     def dump() -> dict:
         return {"selector": "node", "style": {
-            "width": "mapData(weight, 0, 40, 24, 64)", "height": "mapData(weight, 0, 40, 24, 64)",
-            "font-size": 11, "text-wrap": "wrap", "text-max-width": 120}}
+            "width": "mapData(weight, 0, 40, 26, 70)", "height": "mapData(weight, 0, 40, 26, 70)",
+            "font-size": 12, "text-wrap": "wrap", "text-max-width": 130}}
+
+
+class _EdgeWidth:
+    """Edge width from the number of statements behind it; the type shows when zoomed in."""
+
+    @staticmethod
+    def dump() -> dict:
+        return {"selector": "edge", "style": {
+            "width": "mapData(count, 1, 20, 1.5, 7)", "label": "data(caption)", "font-size": 9,
+            "min-zoomed-font-size": 7, "text-rotation": "autorotate", "color": "#555"}}
 
 
 class _Focus:
@@ -215,4 +211,4 @@ def node_styles() -> list:
 def edge_styles() -> list:
     # st_link_analysis 0.4 warns about its own deprecated `labeled` default on every EdgeStyle.
     warnings.filterwarnings("ignore", message="Paramter `labeled` is deprecated")
-    return [EdgeStyle(t, colour, directed=True) for t, colour in EDGE_COLOUR.items()]
+    return [_EdgeWidth()] + [EdgeStyle(t, colour, directed=True) for t, colour in EDGE_COLOUR.items()]

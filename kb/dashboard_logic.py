@@ -70,21 +70,6 @@ def highlight(text: str, marks: Iterable[Mark], start: int = 0, end: int | None 
     return "".join(out)
 
 
-def context_bounds(text: str, start: int, end: int, pad: int = 400) -> tuple[int, int]:
-    """The paragraph(s) around ``text[start:end]``, cut at whitespace ``pad`` chars out if longer."""
-    lo = text.rfind("\n\n", 0, start)
-    lo = 0 if lo < 0 else lo + 2
-    hi = text.find("\n\n", end)
-    hi = len(text) if hi < 0 else hi
-    if start - lo > pad:
-        cut = text.find(" ", start - pad, start)
-        lo = cut + 1 if cut >= 0 else start - pad
-    if hi - end > pad:
-        cut = text.rfind(" ", end, end + pad)
-        hi = cut if cut >= 0 else end + pad
-    return lo, hi
-
-
 def statement_marks(st: Mapping[str, Any]) -> list[Mark]:
     """The sentence, speaker, cue and content spans of a statement row (``kb.query``), as marks."""
     marks = []
@@ -241,7 +226,7 @@ def ingest_uploads(files: list, nlp, db_url: str, tmp_dir: str, progress=None) -
     Each document is stored in its own transaction, so a bad file never loses the others.
     """
     from kb.db import session_scope
-    from kb.ingest import IngestError, read_file
+    from kb.ingest import IngestError, read_paths
     from kb.pipeline import process
     from kb.resolve import Resolver
     from kb.store import store_document
@@ -258,12 +243,12 @@ def ingest_uploads(files: list, nlp, db_url: str, tmp_dir: str, progress=None) -
 
     results = []
     for i, path in enumerate(files, 1):
-        row = {"file": path.name, "new": 0, "unchanged": 0, "statements": 0, "errors": []}
+        row = {"file": path.name, "new": 0, "unchanged": 0, "statements": 0, "errors": [], "warnings": []}
 
         def on_error(e: IngestError, row=row) -> None:
             row["errors"].append(str(e))
 
-        for item in process(renamed(read_file(path)), nlp, resolver, on_error):
+        for item in process(renamed(read_paths([path])), nlp, resolver, on_error):
             try:
                 with session_scope(db_url) as s:
                     outcome = store_document(s, item.raw, item.resolved)
@@ -271,6 +256,7 @@ def ingest_uploads(files: list, nlp, db_url: str, tmp_dir: str, progress=None) -
                 on_error(IngestError(item.raw.path, f"not stored: {type(e).__name__}: {e}"))
                 continue
             row[outcome.status] += 1
+            row["warnings"] += [f"{item.raw.path}: {w}" for w in item.raw.warnings]
             row["statements"] += outcome.statements
         results.append(row)
         if progress:
@@ -324,7 +310,7 @@ def layout(G, seed: int = 7) -> dict:
         U.add_edge(u, v, weight=w + math.log1p(d.get("count", 1)))
     pos = nx.spring_layout(U, seed=seed, weight="weight", iterations=80,
                            k=2.0 / math.sqrt(n) if n > 1 else None)
-    scale = 140 * math.sqrt(n) + 120
+    scale = 70 * math.sqrt(n) + 80
     return {node: (float(x) * scale, float(y) * scale) for node, (x, y) in pos.items()}
 
 

@@ -53,6 +53,7 @@ if results:
         f"{len(results)} files: {new} new documents, "
         f"{sum(r['statements'] for r in results)} statements, {len(errors)} files with errors")
     st.dataframe(results, hide_index=True, width="stretch",
-                 column_config={"errors": st.column_config.ListColumn("errors", width="large")})
+                 column_config={"errors": st.column_config.ListColumn("errors", width="large"),
+                                "warnings": st.column_config.ListColumn("warnings", width="medium")})
     if new:
         st.page_link(ui.PAGES["documents"], label="Open the documents", icon=":material/article:")

@@ -101,7 +101,8 @@ total = ui.q(query.count_statements, f, cap=COUNT_CAP)
 
 top = st.columns([3, 1, 1, 1, 1])
 shown_from = (len(cursors) - 1) * page_size + 1
-top[0].markdown(f"**{total:,}{'+' if total >= COUNT_CAP else ''} statements** · "
+noun = "statement" if total == 1 else "statements"
+top[0].markdown(f"**{total:,}{'+' if total >= COUNT_CAP else ''} {noun}** · "
                 f"showing {shown_from if page.rows else 0:,}–{shown_from + len(page.rows) - 1:,}")
 if top[1].button("Newer", icon=":material/chevron_left:", disabled=len(cursors) == 1, width="stretch"):
     cursors.pop()
@@ -145,14 +146,16 @@ with left:
     picked = event.selection.rows if event and event.selection else []
 
 selected = table[picked[0]]["id"] if picked and picked[0] < len(table) else int_param(params, "statement")
-if selected is None and table:
+if selected is not None:
+    st.query_params["statement"] = str(selected)  # a shareable URL of this very statement
+elif table:
     selected = table[0]["id"]
 with right:
-    stmt = ui.fresh(query.get_statement, selected) if selected is not None else None
+    stmt = ui.q(query.get_statement, selected) if selected is not None else None
     if stmt is None:
         st.caption("Select a statement to see it in its source.")
     else:
-        st.query_params["statement"] = str(stmt["id"])
         with st.container(border=True):
             ui.statement_detail(stmt)
         ui.legend(("speaker", "cue", "content", "sentence"))
+st.session_state["_stmt_params_seen"] = st.query_params.to_dict()

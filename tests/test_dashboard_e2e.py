@@ -1,0 +1,118 @@
+"""The real dashboard (`streamlit run`) driven in headless Chromium over the seed KB.
+
+Screenshots go to tests/artifacts/ (gitignored) so a person can look at the pages.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dashboard(seed_kb):
+    """The URL of a dashboard served by `streamlit run` on a free localhost port."""
+    port = _free_port()
+    env = dict(os.environ, KB_DATABASE_URL=seed_kb)
+    env.pop("KB_READ_ONLY", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode(errors="replace") if proc.poll() is not None else ""
+                pytest.fail(f"streamlit did not start: {out[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def page():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps.sh")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pg = browser.new_page(viewport={"width": 1500, "height": 1000})
+        yield pg
+        browser.close()
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished running the script for this view."""
+    page.wait_for_selector("[data-testid='stApp']")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_timeout(500)
+
+
+def test_search_statements_in_the_browser(dashboard, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(f"{dashboard}/statements")
+    _settle(page)
+    search = page.get_by_placeholder("words in what was said")
+    search.fill("full responsibility")
+    search.press("Enter")
+    _settle(page)
+    sentence = page.locator("mark.kb-sentence").first
+    sentence.wait_for(timeout=30_000)
+    assert "Russia bears full responsibility" in sentence.inner_text()
+    assert page.locator("mark.kb-speaker").first.inner_text().strip() in ("Farhan", "Yasser Farhan")
+    assert page.get_by_role("link", name="Yasser Farhan").count() >= 1
+    assert page.get_by_text("1 statement ·").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "statements.png"), full_page=True)
+
+    # The speaker link opens his profile.
+    page.get_by_role("link", name="Yasser Farhan").first.click()
+    _settle(page)
+    page.get_by_role("heading", name="Yasser Farhan").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "actor.png"), full_page=True)
+
+
+def test_every_page_renders(dashboard, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for path, expect in (("", "Who said what"), ("graph", "Actor graph"),
+                         ("documents?document=1", "Coalition News"), ("ingest", "Ingest")):
+        page.goto(f"{dashboard}/{path}")
+        _settle(page)
+        page.get_by_role("heading", name=expect).first.wait_for(timeout=30_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(ARTIFACTS / f"{path.split('?')[0] or 'overview'}.png"), full_page=True)
