@@ -356,3 +356,10 @@ def test_jsonl_is_streamed_record_by_record(tmp_path):
     peak = _peak_bytes(consume)
     assert count == 10_000
     assert peak < size / 5, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
+
+
+def test_oversized_json_is_refused_with_advice(tmp_path):
+    p = tmp_path / "dump.json"
+    p.write_text(json.dumps([{"text": "Roth said so. " * 10}] * 100))
+    [e] = read(p, max_doc_chars=100)
+    assert isinstance(e, IngestError) and "JSON file too large to parse whole" in e.cause and ".jsonl" in e.cause

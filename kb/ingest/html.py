@@ -31,10 +31,10 @@ def read_html_file(path: Path, max_chars: int) -> Iterator[RawDocument]:
             published = parse_date(meta["date"]).isoformat()
         except ValueError:
             pass  # trafilatura guessed from the page; a guess it cannot read is no news
-    if published is None:
-        found = read_header(text).published
-        published = found.isoformat() if found else None
-    yield from documents(split_text(text, max_chars), str(path), title=meta.get("title"),
+    header = read_header(text)
+    if published is None and header.published:
+        published = header.published.isoformat()
+    yield from documents(split_text(text, max_chars), str(path), title=meta.get("title") or header.title,
                          url=meta.get("url"), published=published, source=meta.get("sitename"),
                          warnings=warnings)
 

@@ -27,6 +27,7 @@ FIELDS = {
 }
 
 Item = RawDocument | IngestError
+MAX_JSON_CHARS_PER_DOC = 64  # a .json file may be this many times KB_MAX_DOC_CHARS
 
 
 def read_jsonl_file(path: Path, max_chars: int) -> Iterator[Item]:
@@ -50,6 +51,10 @@ def read_jsonl_file(path: Path, max_chars: int) -> Iterator[Item]:
 
 def read_json_file(path: Path, max_chars: int) -> Iterator[Item]:
     encoding = detect_encoding(path)
+    limit = MAX_JSON_CHARS_PER_DOC * max_chars
+    if path.stat().st_size > limit:  # parsed whole, so bounded here
+        raise Refused(f"JSON file too large to parse whole ({path.stat().st_size // 2**20} MiB, "
+                      f"limit {limit // 2**20} MiB): convert it to JSON Lines (.jsonl), which is streamed")
     text = path.read_text(encoding=encoding.codec)
     if not text.strip():
         raise Refused("empty file (only whitespace)")
