@@ -148,6 +148,14 @@ def test_cp1252_file_is_decoded_with_a_warning(tmp_path):
     assert d.warnings == ["not UTF-8: decoded as cp1252"]
 
 
+def test_cp1251_russian_file_is_decoded_as_cp1251(tmp_path):
+    text = "Министр Анна Рот заявила, что порт останется закрытым. «Мы не уступим давлению», — сказала она.\n"
+    p = tmp_path / "ru.txt"
+    p.write_bytes(text.encode("cp1251"))
+    [d] = docs(p)
+    assert (d.text, d.warnings) == (text, ["not UTF-8: decoded as cp1251"])
+
+
 def test_utf16_with_bom(tmp_path):
     p = tmp_path / "u16.txt"
     p.write_text("Headline here\n\nRoth said «oui».", encoding="utf-16")
