@@ -16,13 +16,15 @@ from kb.config import get_settings
 from kb.dashboard_logic import Mark, highlight
 from kb.db import session_scope
 
+# The pages live in views/, not pages/: Streamlit would serve a pages/ folder by itself on a
+# fresh server, before app.py has run st.navigation (deep links would skip the app shell).
 PAGES = {
-    "overview": "pages/overview.py",
-    "statements": "pages/statements.py",
-    "actor": "pages/actor.py",
-    "graph": "pages/graph.py",
-    "documents": "pages/documents.py",
-    "ingest": "pages/ingest.py",
+    "overview": "views/overview.py",
+    "statements": "views/statements.py",
+    "actor": "views/actor.py",
+    "graph": "views/graph.py",
+    "documents": "views/documents.py",
+    "ingest": "views/ingest.py",
 }
 
 CSS = """
@@ -146,10 +148,14 @@ def statement_context(stmt: dict) -> None:
     from kb.dashboard_logic import statement_marks
 
     ctx = stmt["context"]
-    shift = ctx["start"]  # marks are in document offsets; the context text starts here
+    text, shift = ctx["text"], ctx["start"]  # marks are in document offsets; the text starts here
+    # Start at the sentence's own paragraph, so the highlighted sentence is in view at once.
+    cut = text.rfind("\n\n", 0, max(0, stmt["sentence"]["start"] - shift))
+    if cut >= 0:
+        text, shift = text[cut + 2:], shift + cut + 2
     marks = [Mark(m.start - shift, m.end - shift, m.cls, m.title) for m in statement_marks(stmt)]
-    prefix = "… " if shift > 0 else ""
-    st.html(f'<div class="kb-text">{prefix}{highlight(ctx["text"], marks)}</div>')
+    prefix = "… " if shift > 0 and cut < 0 else ""
+    st.html(f'<div class="kb-text">{prefix}{highlight(text, marks)}</div>')
 
 
 def escape_md(text: str) -> str:

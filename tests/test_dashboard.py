@@ -207,7 +207,7 @@ def app(seed_kb, monkeypatch):
         at.run()
         if page:
             at.query_params.update({k: str(v) for k, v in params.items()})
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"views/{page}.py").run()
         assert not at.exception, [e.value for e in at.exception]
         return at
 
@@ -335,7 +335,7 @@ def test_document_text_cannot_inject_markup(tmp_path, monkeypatch, nlp):
     monkeypatch.setenv("KB_DATABASE_URL", url)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     at.query_params["document"] = "1"
-    at.switch_page("pages/documents.py").run()
+    at.switch_page("views/documents.py").run()
     assert not at.exception
     body = _html(at)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
@@ -351,7 +351,7 @@ def test_read_only_hides_ingest_and_edits(app, monkeypatch):
     assert not at.toggle  # no "Enable edits"
     assert any("Read-only" in c.value for c in at.sidebar.caption)
     with pytest.raises(ValueError):
-        at.switch_page("pages/ingest.py")
+        at.switch_page("views/ingest.py")
     monkeypatch.delenv("KB_READ_ONLY")
     at = app()
     assert at.toggle(key="_edits_toggle").value is False  # browsing is read-only by default
@@ -370,7 +370,7 @@ def test_flagging_a_statement_is_reflected_at_once(seed_kb, tmp_path, monkeypatc
     target = next(r for r in ids["statements"] if r["speaker"] == "Yasser Farhan")
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     at.query_params["statement"] = str(target["id"])
-    at.switch_page("pages/statements.py").run()
+    at.switch_page("views/statements.py").run()
     assert f"flag-{target['id']}" not in [b.key for b in at.button]  # edits are off
     # AppTest drops sidebar elements after switch_page (the browser keeps them), so the
     # "Enable edits" switch is set through the session key its toggle writes.

@@ -95,7 +95,7 @@ def test_search_statements_in_the_browser(dashboard, page):
     sentence = page.locator("mark.kb-sentence").first
     sentence.wait_for(timeout=30_000)
     assert "Russia bears full responsibility" in sentence.inner_text()
-    assert page.locator("mark.kb-speaker").first.inner_text().strip() in ("Farhan", "Yasser Farhan")
+    assert "Farhan" in page.locator("mark.kb-speaker").first.inner_text()
     assert page.get_by_role("link", name="Yasser Farhan").count() >= 1
     assert page.get_by_text("1 statement ·").count() == 1
     page.screenshot(path=str(ARTIFACTS / "statements.png"), full_page=True)
