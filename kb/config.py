@@ -19,8 +19,9 @@ class Settings:
     database_url: str = field(default_factory=lambda: os.environ.get("KB_DATABASE_URL") or _default_database_url())
     spacy_model: str | None = field(default_factory=lambda: os.environ.get("KB_SPACY_MODEL") or None)
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("KB_DATA_DIR") or DATA_DIR))
-    # Documents above this many characters are split at paragraph boundaries.
-    max_doc_chars: int = field(default_factory=lambda: int(os.environ.get("KB_MAX_DOC_CHARS") or 1_000_000))
+    # Documents above this many characters are split at paragraph boundaries (spaCy memory grows
+    # with document length; 200k chars parses in well under 1 GB).
+    max_doc_chars: int = field(default_factory=lambda: int(os.environ.get("KB_MAX_DOC_CHARS") or 200_000))
     # Dashboard edits (alias add, merge, flag) can be switched off for read-only deployments.
     allow_edits: bool = field(default_factory=lambda: os.environ.get("KB_READ_ONLY", "0") not in ("1", "true", "yes"))
 
