@@ -54,4 +54,7 @@ def add_kb_components(nlp: Language) -> Language:
 @lru_cache(maxsize=2)
 def load_nlp(name: str | None = None) -> Language:
     """The full kb pipeline, cached per process."""
-    return add_kb_components(load_base_model(name))
+    nlp = add_kb_components(load_base_model(name))
+    # Ingest splits longer documents, so spaCy's own length guard must not refuse a part.
+    nlp.max_length = max(nlp.max_length, get_settings().max_doc_chars + 1)
+    return nlp
