@@ -20,6 +20,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from kb import EXTRACTOR_VERSION
@@ -61,21 +62,31 @@ def _chunks(items: Sequence, n: int = CHUNK) -> Iterator[Sequence]:
         yield items[i:i + n]
 
 
-def _insert_ignore(session: Session, model, keys: list[str]):
-    """INSERT ... ON CONFLICT (keys) DO NOTHING for this session's backend."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model.__table__).on_conflict_do_nothing(index_elements=keys)
+ACTOR, ALIAS, SOURCE, DOCUMENT = Actor.__table__, Alias.__table__, Source.__table__, Document.__table__
+MENTION, STATEMENT, TARGET, AFFILIATION = (Mention.__table__, Statement.__table__, StatementTarget.__table__,
+                                           Affiliation.__table__)
 
 
-def _select_in(session: Session, query, key, values: Iterable) -> list:
+def _conn(session: Session | Connection) -> Connection:
+    # Core statements on the session's connection: same transaction, none of the ORM's overhead.
+    return session.connection() if isinstance(session, Session) else session
+
+
+def _insert_ignore(conn: Connection, table, keys: list[str]):
+    """INSERT ... ON CONFLICT (keys) DO NOTHING for this connection's backend."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=keys)
+
+
+def _select_in(conn: Connection, query, key, values: Iterable) -> list:
     """Rows of ``query`` where ``key`` is in ``values`` (IN lists chunked)."""
     values = sorted(set(values))
-    return [row for chunk in _chunks(values) for row in session.execute(query.where(key.in_(chunk)))]
+    return [row for chunk in _chunks(values) for row in conn.execute(query.where(key.in_(chunk)))]
 
 
 # --- actors and aliases --------------------------------------------------------------------
 
-def resolve_actors(session: Session, kinds: dict[str, str],
+def resolve_actors(session: Session | Connection, kinds: dict[str, str],
                    surfaces: dict[str, Iterable[str]] | None = None) -> tuple[dict[str, int], int]:
     """Actor ids for canonical names, creating the missing actors and their aliases.
 
@@ -84,16 +95,17 @@ def resolve_actors(session: Session, kinds: dict[str, str],
     (never re-pointing an existing one). An actor's kind is filled in when it was "unknown".
     Returns ({name: actor id}, number of actors created).
     """
-    surfaces = surfaces or {}
+    conn = _conn(session)
     form_of = {name: normalise(name) for name in kinds}
+    more_forms = {name: {normalise(x): x for x in more} for name, more in (surfaces or {}).items()}
+    wanted = set(form_of.values()) | {f for forms in more_forms.values() for f in forms}
+    by_form = select(ALIAS.c.form, ALIAS.c.actor_id, ACTOR.c.kind).join(ACTOR, ACTOR.c.id == ALIAS.c.actor_id)
+    known = {form: (aid, kind) for form, aid, kind in _select_in(conn, by_form, ALIAS.c.form, wanted - {""})}
     ids: dict[str, int] = {}
     current_kind: dict[int, str] = {}
-    by_form = select(Alias.form, Alias.actor_id, Actor.kind).join(Actor, Actor.id == Alias.actor_id)
-    known = {form: (aid, kind) for form, aid, kind in
-             _select_in(session, by_form, Alias.form, (f for f in form_of.values() if f))}
     for name, form in form_of.items():
         if form in known:
-            ids[name], current_kind[known[form][0]] = known[form][0], known[form][1]
+            ids[name], current_kind[known[form][0]] = known[form]
 
     # One new actor per alias form: "Syrian Coalition" and "the Syrian Coalition" are one actor.
     representative: dict[str, str] = {}
@@ -103,12 +115,11 @@ def resolve_actors(session: Session, kinds: dict[str, str],
     to_create = sorted(representative.values())
     if to_create:
         for chunk in _chunks(to_create):
-            rows = [{"name": n, "kind": kinds[n]} for n in chunk]
-            result = session.execute(_insert_ignore(session, Actor, ["name"]).returning(
-                Actor.__table__.c.id, Actor.__table__.c.name), rows)
+            result = conn.execute(_insert_ignore(conn, ACTOR, ["name"]).returning(ACTOR.c.id, ACTOR.c.name),
+                                  [{"name": n, "kind": kinds[n]} for n in chunk])
             created.update({name: aid for aid, name in result})
-        for name, aid, kind in _select_in(session, select(Actor.name, Actor.id, Actor.kind),
-                                           Actor.name, to_create):
+        query = select(ACTOR.c.name, ACTOR.c.id, ACTOR.c.kind)
+        for name, aid, kind in _select_in(conn, query, ACTOR.c.name, to_create):
             ids[name] = aid
             current_kind[aid] = kind
 
@@ -116,27 +127,25 @@ def resolve_actors(session: Session, kinds: dict[str, str],
     for key, name in representative.items():
         if form_of[name]:
             alias_rows[key] = {"form": key, "surface": name, "actor_id": ids[name], "origin": "extracted"}
-    for name, more in surfaces.items():
-        for surface in more:
-            form = normalise(surface)
+    for name, forms in more_forms.items():
+        for form, surface in forms.items():
             if form and form not in known and form not in alias_rows and name in ids:
                 alias_rows[form] = {"form": form, "surface": surface, "actor_id": ids[name],
                                     "origin": "extracted"}
     inserted: set[str] = set()
-    rows = [alias_rows[f] for f in sorted(alias_rows)]
-    for chunk in _chunks(rows):
-        result = session.execute(_insert_ignore(session, Alias, ["form"]).returning(Alias.__table__.c.form), chunk)
+    for chunk in _chunks([alias_rows[f] for f in sorted(alias_rows)]):
+        result = conn.execute(_insert_ignore(conn, ALIAS, ["form"]).returning(ALIAS.c.form), chunk)
         inserted.update(form for (form,) in result)
 
     # A concurrent writer took some forms first: follow its alias, drop the actor we made for nothing.
     lost = [key for key, name in representative.items() if form_of[name] and key not in inserted]
     if lost:
-        winner = dict(_select_in(session, select(Alias.form, Alias.actor_id), Alias.form, lost))
+        winner = dict(_select_in(conn, select(ALIAS.c.form, ALIAS.c.actor_id), ALIAS.c.form, lost))
         for key in lost:
             name = representative[key]
             if winner.get(key, ids[name]) != ids[name]:
                 if name in created:
-                    session.execute(Actor.__table__.delete().where(Actor.__table__.c.id == created.pop(name)))
+                    conn.execute(ACTOR.delete().where(ACTOR.c.id == created.pop(name)))
                 ids[name] = winner[key]
     for name in kinds:  # names that shared a representative's form
         if name not in ids:
@@ -145,7 +154,7 @@ def resolve_actors(session: Session, kinds: dict[str, str],
     fill = sorted({(ids[n], k) for n, k in kinds.items()
                    if k != "unknown" and current_kind.get(ids[n]) == "unknown"})
     for aid, kind in fill:
-        session.execute(update(Actor).where(Actor.id == aid, Actor.kind == "unknown").values(kind=kind))
+        conn.execute(update(ACTOR).where(ACTOR.c.id == aid, ACTOR.c.kind == "unknown").values(kind=kind))
     return ids, len(created)
 
 
@@ -159,17 +168,22 @@ def add_alias(session: Session, surface: str, actor: Actor, origin: str = "extra
     """Point the alias form of ``surface`` at ``actor`` unless the form is taken already."""
     form = normalise(surface)
     if form:
-        session.execute(_insert_ignore(session, Alias, ["form"]),
-                        {"form": form, "surface": surface, "actor_id": actor.id, "origin": origin})
+        conn = _conn(session)
+        conn.execute(_insert_ignore(conn, ALIAS, ["form"]),
+                     {"form": form, "surface": surface, "actor_id": actor.id, "origin": origin})
 
 
 # --- documents -----------------------------------------------------------------------------
 
-def _source_id(session: Session, name: str | None) -> int | None:
+def _source_id(conn: Connection, name: str | None) -> int | None:
     if not name:
         return None
-    session.execute(_insert_ignore(session, Source, ["name"]), {"name": name})
-    return session.execute(select(Source.id).where(Source.name == name)).scalar_one()
+    query = select(SOURCE.c.id).where(SOURCE.c.name == name)
+    found = conn.execute(query).scalar()
+    if found is None:
+        conn.execute(_insert_ignore(conn, SOURCE, ["name"]), {"name": name})
+        found = conn.execute(query).scalar_one()
+    return found
 
 
 def _names(resolved: ResolvedDocument) -> dict[str, str]:
@@ -192,37 +206,37 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     Idempotent by content hash: a document already stored (by anyone) is "unchanged".
     Everything happens in the caller's transaction: a crash leaves the document absent, never half.
     """
-    by_hash = select(Document.id).where(Document.content_hash == raw.content_hash)
-    existing = session.execute(by_hash).scalar()
+    conn = _conn(session)
+    by_hash = select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash == raw.content_hash)
+    existing = conn.execute(by_hash).scalar()
     if existing is not None:
         return StoreOutcome("unchanged", existing)
 
     published = _parse_date(raw.published) or _parse_date(resolved.published)
     doc_row = {
         "content_hash": raw.content_hash, "title": raw.title, "url": raw.url, "path": raw.path,
-        "published": published, "source_id": _source_id(session, raw.source or resolved.source_line),
+        "published": published, "source_id": _source_id(conn, raw.source or resolved.source_line),
         "text": raw.text, "n_chars": len(raw.text), "n_statements": len(resolved.statements),
         "ingested_at": Document.model_fields["ingested_at"].default_factory(),
         "extractor_version": EXTRACTOR_VERSION,
     }
-    doc_id = session.execute(_insert_ignore(session, Document, ["content_hash"])
-                             .returning(Document.__table__.c.id), doc_row).scalar()
+    doc_id = conn.execute(_insert_ignore(conn, DOCUMENT, ["content_hash"]).returning(DOCUMENT.c.id),
+                          doc_row).scalar()
     if doc_id is None:  # a concurrent writer stored the same text a moment ago
-        return StoreOutcome("unchanged", session.execute(by_hash).scalar_one())
+        return StoreOutcome("unchanged", conn.execute(by_hash).scalar_one())
 
-    ids, new_actors = resolve_actors(session, _names(resolved),
+    ids, new_actors = resolve_actors(conn, _names(resolved),
                                      {name: ra.aliases for name, ra in resolved.actors.items()})
 
     if resolved.mentions:
-        session.execute(Mention.__table__.insert(), [
+        conn.execute(MENTION.insert(), [
             {"document_id": doc_id, "actor_id": ids[m.actor], "start": m.start, "end": m.end,
              "text": m.text, "label": m.label} for m in resolved.mentions])
 
     statement_ids: list[int] = []
     if resolved.statements:
         rows = [_statement_row(doc_id, rs, ids, published) for rs in resolved.statements]
-        result = session.execute(Statement.__table__.insert().returning(
-            Statement.__table__.c.id, sort_by_parameter_order=True), rows)
+        result = conn.execute(STATEMENT.insert().returning(STATEMENT.c.id, sort_by_parameter_order=True), rows)
         statement_ids = [sid for (sid,) in result]
 
     targets = {}
@@ -230,7 +244,7 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
         for t in rs.targets:
             targets.setdefault((sid, ids[t.actor], t.role), t.text)
     if targets:
-        session.execute(StatementTarget.__table__.insert(), [
+        conn.execute(TARGET.insert(), [
             {"statement_id": sid, "actor_id": aid, "role": role, "text": text}
             for (sid, aid, role), text in targets.items()])
 
@@ -242,7 +256,7 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
             affiliations[key] = {"person_id": key[0], "organization_id": key[1], "relation": key[2],
                                  "role": af.role, "statement_id": sid, "document_id": doc_id}
     if affiliations:
-        session.execute(_insert_ignore(session, Affiliation, ["person_id", "organization_id", "relation"]),
+        conn.execute(_insert_ignore(conn, AFFILIATION, ["person_id", "organization_id", "relation"]),
                         [affiliations[k] for k in sorted(affiliations)])
     return StoreOutcome("new", doc_id, len(statement_ids), new_actors)
 
