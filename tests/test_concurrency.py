@@ -91,3 +91,45 @@ def test_parallel_kb_ingest_processes(db_url, tmp_path, nlp):
     assert sum(news) == len(paths)  # every file stored by exactly one of the processes
     assert check_consistent(db_url) == expected
     check_actors_unique(db_url)
+
+
+def test_a_writer_that_loses_an_alias_race_follows_the_winner(pg_url):
+    """Two writers create differently spelt actors with one alias form at the same moment: the
+    second waits on the first's alias, then maps its name to the winner and drops its own actor."""
+    from kb.store import resolve_actors
+
+    get_engine(pg_url)
+    first_holds_alias, result = threading.Event(), {}
+
+    def second() -> None:
+        first_holds_alias.wait()
+        with session_scope(pg_url, write=True) as s:
+            result["ids"], result["created"] = resolve_actors(s, {"Syrian Coalition": "organization"})
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with session_scope(pg_url, write=True) as s:
+        winner, _ = resolve_actors(s, {"the Syrian Coalition": "organization"})
+        first_holds_alias.set()
+        assert _wait_for_lock_waiter(pg_url), "the second writer never waited on the first one's alias"
+    thread.join()
+    assert result == {"ids": {"Syrian Coalition": winner["the Syrian Coalition"]}, "created": 0}
+    assert check_actors_unique(pg_url) == 1
+
+
+def _wait_for_lock_waiter(url: str, timeout: float = 30) -> bool:
+    """True once some other session of this database is blocked on a row or key lock."""
+    import time
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True) as c:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if c.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                         "AND wait_event_type = 'Lock'").fetchone()[0]:
+                return True
+            time.sleep(0.01)
+    return False
