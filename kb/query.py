@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import false, func, or_, select, true
+from sqlalchemy import Integer, cast, false, func, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -95,12 +95,12 @@ def list_actors(session: Session, q: str | None = None, kind: str | None = None,
     """Actors with how many statements they made, how often they were accused, and mentions.
 
     ``q`` matches a substring of the canonical name or of any alias. ``sort``: statements
-    (most active first) or name.
+    (most active first) or name. Flagged statements do not count.
     """
-    said = _count_by(Statement.speaker_id, Statement.flagged == false())
-    accused = _count_by(StatementTarget.actor_id, StatementTarget.role == "accused",
-                        join_statement=True)
-    mentioned = _count_by(Mention.actor_id)
+    said = _count_unflagged(Statement.speaker_id, Statement.id, [])
+    accused = _count_unflagged(StatementTarget.actor_id, StatementTarget.statement_id,
+                               [StatementTarget.role == "accused"])
+    mentioned = select(Mention.actor_id.label("key"), func.count().label("n")).group_by(Mention.actor_id).subquery()
     n_said = func.coalesce(said.c.n, 0)
     n_accused = func.coalesce(accused.c.n, 0)
     n_mentions = func.coalesce(mentioned.c.n, 0)
@@ -125,13 +125,21 @@ def list_actors(session: Session, q: str | None = None, kind: str | None = None,
     return [dict(r._mapping) for r in session.execute(stmt)]
 
 
-def _count_by(key, *conditions, join_statement: bool = False):
-    """A ``(key, n)`` subquery counting rows per actor id."""
-    stmt = select(key.label("key"), func.count().label("n"))
-    if join_statement:
-        stmt = stmt.join(Statement, Statement.id == StatementTarget.statement_id).where(
-            Statement.flagged == false())
-    return stmt.where(key.is_not(None), *conditions).group_by(key).subquery()
+def _count_unflagged(key, statement_id, conditions: list):
+    """A ``(key, n)`` subquery: rows per actor id among unflagged statements.
+
+    Counted as all rows (an index-only scan) minus the flagged ones: testing ``flagged`` row by
+    row would fetch every statement through the index, ~20x slower.
+    """
+    total = (select(key.label("key"), func.count().label("n"))
+             .where(key.is_not(None), *conditions).group_by(key))
+    flagged = select(key.label("key"), (-func.count()).label("n")).where(key.is_not(None), *conditions)
+    if key.class_ is not Statement:
+        flagged = flagged.join(Statement, Statement.id == statement_id)
+    flagged = flagged.where(Statement.flagged == true()).group_by(key)
+    both = total.union_all(flagged).subquery()
+    n = cast(func.sum(both.c.n), Integer)  # PostgreSQL's sum() of counts is numeric
+    return select(both.c.key, n.label("n")).group_by(both.c.key).subquery()
 
 
 def actor_profile(session: Session, actor_id: int, n: int = 20) -> dict | None:
@@ -554,12 +562,12 @@ def stats(session: Session) -> dict:
 def store_state(session: Session) -> str:
     """A cheap key that changes whenever the KB is written or edited (for ``st.cache_data``).
 
-    Max id and row count (index-only) catch inserts and deletes, so every merge (it deletes an
-    actor) and every ingest; the rest catches edits that keep both: an alias moved to another
-    actor, a rename, a statement flagged or unflagged.
+    Max id and row count of the small tables catch every ingest (a new document) and merge (a
+    deleted actor); the sums catch edits that keep both: an alias moved to another actor, a
+    rename. Flagging is counted; that count scans the statements until ``flagged`` is indexed.
     """
     checks = {
-        Document: (), Source: (), Mention: (), StatementTarget: (),
+        Document: (), Source: (),
         Actor: (func.sum(func.length(Actor.name)),),
         Alias: (func.sum(Alias.actor_id), func.sum(func.length(Alias.form))),
         Affiliation: (func.sum(Affiliation.person_id + Affiliation.organization_id),),
@@ -568,9 +576,11 @@ def store_state(session: Session) -> str:
     for model, extra in checks.items():
         values = session.execute(select(func.max(model.id), func.count(), *extra).select_from(model)).one()
         parts.append(".".join("" if v is None else str(v) for v in values))
-    top, n = session.execute(select(func.max(Statement.id), func.count()).select_from(Statement)).one()
+    # Statements, targets and mentions only come with a new document or go with a merge (which
+    # deletes an actor), so their max id is enough; flags are counted.
+    tops = [session.execute(select(func.max(m.id))).scalar() for m in (Statement, StatementTarget, Mention)]
     flagged = session.execute(select(func.count()).where(Statement.flagged == true())).scalar()
-    parts.append(f"{top}.{n}.{flagged}")
+    parts.append(".".join(str(x) for x in (*tops, flagged)))
     return "|".join(parts)
 
 

@@ -197,6 +197,16 @@ def test_flagged_statements_are_hidden_unless_asked(fresh_url):
         assert Q.top_speakers(s)[1] == {"actor_id": flagged[0]["speaker_id"], "actor": "Maria Zakharova",
                                         "kind": "person", "count": 1}
         assert Q.get_statement(s, sid)["flagged"] is True  # still reachable by id
+        actors = {r["name"]: r for r in Q.list_actors(s)}
+        assert (actors["Maria Zakharova"]["statements"], actors["Syrian Coalition"]["accused"]) == (1, 1)
+    with session_scope(fresh_url) as s:
+        from kb import edit
+
+        edit.flag_statement(s, Q.search_statements(s, F(target="Syrian Coalition", role="accused")).rows[0]["id"])
+    with session_scope(fresh_url) as s:
+        actors = {r["name"]: r for r in Q.list_actors(s)}
+        assert (actors["Maria Zakharova"]["statements"], actors["Syrian Coalition"]["accused"]) == (0, 0)
+        assert actors["Yasser Farhan"]["statements"] == 4
 
 
 # --- get_statement ---------------------------------------------------------------------------------
