@@ -61,7 +61,8 @@ class ResolvedStatement:
     attribution: Attribution
     speaker: str | None  # canonical name, None when unresolved
     targets: list[ResolvedTarget] = field(default_factory=list)
-    # How the speaker was found: mention | pronoun | role | nominal | name (None when unresolved).
+    # How the speaker was found: mention | pronoun | relative | quote | role | nominal | name
+    # (None when unresolved).
     speaker_rule: str | None = None
 
 
@@ -118,6 +119,7 @@ PRONOUNS = {
     "they": ("organization", "country", "government", "group", "person"),
     "them": ("organization", "country", "government", "group", "person"),
 }
+FIRST_PERSON = {"i", "me", "we", "us"}
 # A capital in the object of one of these is a place ("airstrikes in Damascus"), not an actor.
 LOCATIVE = {"in", "at", "near", "across", "around", "outside", "inside", "into", "from", "to",
             "toward", "towards", "through", "throughout", "over", "within", "via", "between", "on"}
@@ -231,6 +233,14 @@ def _is_possessive(token) -> bool:
     return token.tag_ == "POS" or _tok_norm(token) in ("'s", "'")
 
 
+def _person_display(span: Span) -> str:
+    """A person's name without middle initials: "Donald J. Trump" -> "Donald Trump" (one actor)."""
+    tokens = list(span)
+    kept = [t for k, t in enumerate(tokens)
+            if k in (0, len(tokens) - 1) or not (len(t.text.rstrip(".")) == 1 and t.text[:1].isupper())]
+    return "".join(t.text_with_ws for t in kept[:-1]) + kept[-1].text if kept else span.text
+
+
 def _capitalised(token) -> bool:
     return token.text[:1].isupper() and token.is_alpha
 
@@ -333,7 +343,7 @@ class _DocReader:
                 continue  # "Media Department" in "the Coalition's Media Department" is a unit, not a name
             key = tuple(_tok_norm(t) for t in span)
             if span.label_ == "PERSON":
-                self.persons.append((key, span.text, span.start))
+                self.persons.append((key, _person_display(span), span.start))
             elif span.label_ == "ORG":
                 name = self.lookup_name(span.text, "organization")
                 self.orgs.append((tuple(normalise(name).split()), name, span.start))
@@ -343,9 +353,17 @@ class _DocReader:
         return entry.name if entry else text
 
     def person_name(self, span: Span) -> str:
-        """The longest full name in the document that ends with this (short) name."""
-        key = tuple(_tok_norm(t) for t in span)
-        return self._longest(self.persons, key, span.start) or span.text
+        """The longest full name in the document that ends with this (short) name ("Farhan"), else
+        the one full name it begins ("Hillary" when the document names only one Hillary)."""
+        return self._person(tuple(_tok_norm(t) for t in span), span.start) or _person_display(span)
+
+    def _person(self, key: tuple[str, ...], at: int) -> str | None:
+        found = self._longest(self.persons, key, at)
+        if len(key) == 1 and (found is None or len(found.split()) == 1):
+            firsts = {name for full, name, _ in self.persons if len(full) > 1 and full[0] == key[0]}
+            if len({f.split()[-1] for f in firsts}) == 1:  # one family: "Hillary" -> Hillary Clinton
+                found = max(firsts, key=len)
+        return found
 
     def org_name(self, tokens: tuple[str, ...], at: int) -> str | None:
         """The organisation named in the document (or the lexicon) that these words end."""
@@ -387,6 +405,8 @@ class _DocReader:
                     continue
                 if entry.caps and not span.text.replace(".", "").replace(" ", "").isupper():
                     continue
+                if entry.rule == "doc" and not span.text[:1].isupper():
+                    continue  # a surname is a name only when written as one ("Bush", not "bush")
                 if entry.rule == "capital" and not self._acts(span):
                     break
                 out.append((rule_priority.get(entry.rule, 5), j - i,
@@ -403,9 +423,10 @@ class _DocReader:
         lex = Lexicon()
         surnames: dict[str, set[str]] = {}
         for key, name, pos in self.persons:
-            lex.add(name, Entry(self._longest(self.persons, key, pos) or name, "person", "doc"))
+            full = self._person(key, pos) or name
+            lex.add(name, Entry(full, "person", "doc"))
             if len(key) > 1 and key[-1].isalpha():
-                surnames.setdefault(key[-1], set()).add(self._longest(self.persons, key, pos) or name)
+                surnames.setdefault(key[-1], set()).add(full)
         for surname, names in surnames.items():
             if normalise(surname) not in lex.entries:
                 lex.add(surname, Entry(max(names, key=len), "person", "doc"))
@@ -622,11 +643,21 @@ class Resolver:
             rs = ResolvedStatement(att, speaker, speaker_rule=rule)
             rs.targets = self._targets(att, doc, reader, mentions, prior, names, speaker, result)
             result.statements.append(rs)
+        # "I" / "we" inside a quote is whoever the quote is attributed to.
+        for rs in result.statements:
+            src = rs.attribution.source
+            if rs.speaker is None and src is not None and normalise(src.text) in FIRST_PERSON:
+                outer = [o for o in result.statements if o is not rs and o.speaker and o.attribution.content
+                         and o.attribution.content.start <= src.start < o.attribution.content.end]
+                if outer:
+                    rs.speaker, rs.speaker_rule = min(outer, key=lambda o: len(o.attribution.content.text)).speaker, "quote"
+                    rs.targets = [t for t in rs.targets if t.actor != rs.speaker]
 
     def _speaker(self, att, doc, reader, mentions, prior, names, roles) -> tuple[str | None, str | None]:
         src = att.source
         if src is None:
-            return self._by_name(att.speaker_name, names), "name" if att.speaker_name else None
+            found = self._by_name(att.speaker_name, names)
+            return found, "name" if found else None
         inside = [m for m in mentions if m.start_char >= src.start and m.end_char <= src.end]
         if inside:
             wanted = normalise(att.speaker_name) if att.speaker_name else None
@@ -643,6 +674,13 @@ class Resolver:
                     return m.name, "mention"
             return inside[0].name, "mention"
         form = normalise(src.text)
+        if form in ("who", "which", "that"):  # "Farhan, who said ...": the noun the clause modifies
+            span = doc.char_span(src.start, src.end, alignment_mode="expand")
+            if span is not None and len(span) and span.root.head.dep_ == "relcl":
+                noun = span.root.head.head.i
+                found = next((m.name for m in mentions if m.start <= noun < m.end), None)
+                if found:
+                    return found, "relative"
         if form in PRONOUNS:
             found = self._antecedent(src.start, PRONOUNS[form], reader, mentions, prior)
             if found:
@@ -753,8 +791,9 @@ class Resolver:
         return out
 
     def _named_target(self, t, reader: _DocReader) -> str | None:
-        """A target the mention pass did not cover: kept only if it is a name, not junk."""
-        if t.label not in NER_KINDS:
+        """An accused or addressed target the mention pass did not cover: kept only if it is a
+        person's or organisation's name, not junk (places and adjectives were left out on purpose)."""
+        if t.role == "mentioned" or t.label not in ("PERSON", "ORG"):
             return None
         span = reader.doc.char_span(t.start, t.end, alignment_mode="expand")
         if span is None or reader.is_junk(span):
