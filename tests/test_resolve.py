@@ -143,6 +143,36 @@ def test_short_name_before_the_full_name_still_resolves(nlp, resolver):
     assert mention_map(read(nlp, resolver, text))["Farhan"] == "Yasser Farhan"
 
 
+def test_middle_initials_and_unique_first_names_give_one_person(nlp, resolver):
+    text = "Donald J. Trump spoke in Ohio. Later Donald Trump said more, and Donald waved. Trump left."
+    res = read(nlp, resolver, text)
+    persons = {a.name for a in res.actors.values() if a.kind == "person"}
+    assert persons == {"Donald Trump"}
+    assert {"Donald J. Trump", "Trump"} <= res.actors["Donald Trump"].aliases
+
+
+def test_relative_pronoun_and_first_person_inside_a_quote(nlp, resolver):
+    text = ('The bill was backed by Yasser Farhan, who said it was overdue. '
+            'Hillary Clinton said: "I will not give up, and we will win."')
+    a1 = att(text, "who", "said", "it was overdue")
+    a2 = att(text, "Hillary Clinton", "said", '"I will not give up, and we will win."')
+    a3 = att(text, "I", "give up", "give up")  # what an extractor may find inside the quote
+    res = read(nlp, resolver, text, [a1, a2, a3])
+    assert [(s.speaker, s.speaker_rule) for s in res.statements] == [
+        ("Yasser Farhan", "relative"), ("Hillary Clinton", "mention"), ("Hillary Clinton", "quote")]
+
+
+def test_unnamed_targets_do_not_become_actors(nlp, resolver):
+    text = "Farhan accused the Republican senators and residents of Arizona of lying."
+    content = "the Republican senators and residents of Arizona of lying"
+    a = att(text, "Farhan", "accused", content,
+            targets=[("Republican", "accused"), ("residents", "accused"), ("Arizona", "mentioned")])
+    a.targets[0].label, a.targets[2].label = "NORP", "GPE"
+    res = read(nlp, resolver, text, [a])
+    assert res.statements[0].targets == []
+    assert "Republican" not in res.actors and "Arizona" not in res.actors
+
+
 def test_pronoun_prefers_the_last_speaker_over_a_person_in_the_content(nlp, resolver):
     text = "Yasser Farhan said that John Kerry had lied. He added that talks were over."
     a1 = att(text, "Yasser Farhan", "said", "John Kerry had lied")
