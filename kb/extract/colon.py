@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
-
 from kb.extract.quotes import paragraph_bounds
 from kb.extract.spans import Found
 
@@ -15,8 +13,7 @@ _NOT_SPEAKERS = {"source", "update", "note", "editor", "photo", "video", "relate
                  "see", "warning", "breaking", "exclusive", "correction", "updated"}
 
 
-def speaker_labels(doc: Doc) -> list[Found]:
-    text = doc.text
+def speaker_labels(text: str) -> list[Found]:
     found = []
     for start, end in paragraph_bounds(text):
         m = _LABEL.match(text, start, end)

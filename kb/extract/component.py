@@ -3,7 +3,7 @@ plain records on it (``doc._.attributions``, ``doc._.affiliations``, ``doc._.met
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from spacy.language import Language
@@ -18,7 +18,7 @@ from kb.extract.meta import document_meta, source_line
 from kb.extract.quotes import (adjacent_quote, extend_with_quotes, quote_kind, quote_spans,
                                quote_starting_at)
 from kb.extract.reported import cue_span, reported_speech, subject_of
-from kb.extract.spans import Found, chars, merge_parts, subtree_span, trim
+from kb.extract.spans import Found, chars, entity_at, merge_parts, subtree_span, trim
 from kb.extract.targets import find_targets, load_accusation_terms
 from kb.extract.types import Attribution, CharSpan
 
@@ -26,6 +26,7 @@ EXTRACTOR_VERSION = "rules-1"
 _PRONOUN_LABELS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON",
                    "i": "PERSON", "who": None, "they": None, "it": None, "we": None}
 _RELATIVE = {"who", "which", "that", "whom"}
+_SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 
 
 def _data_path(configured: str, default_name: str) -> Path:
@@ -47,48 +48,60 @@ class AttributionExtractor:
         self.follow_quotes = follow_quotes
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.attributions = [self.record(doc, f) for f in self.find(doc)]
+        text = doc.text  # Doc.text joins every token: read it once
+        sentences = Sentences(doc)
+        surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+        doc._.attributions = [self.record(doc, text, sentences, surnames, f)
+                              for f in self.find(doc, text, sentences)]
         doc._.affiliations = find_affiliations(doc, self.affiliation_matcher)
-        doc._.meta = document_meta(doc)
+        doc._.meta = document_meta(text)
         return doc
 
-    def find(self, doc: Doc) -> list[Found]:
-        text = doc.text
+    def find(self, doc: Doc, text: str, sentences: "Sentences") -> list[Found]:
         quotes = quote_spans(text)
         verbs, according = find_cues(doc, self.matcher)
         found = reported_speech(doc, verbs, self.lexicon, self.min_precision, self.min_precision_object)
-        found += quoted_without_clause(doc, [v for v in verbs if not any(f.verb is v for f in found)],
+        found += quoted_without_clause(text, [v for v in verbs if not any(f.verb is v for f in found)],
                                        self.lexicon, quotes)
         found += according_to(doc, according, self.lexicon)
-        found += speaker_labels(doc)
-        found = _drop_chrome(text, _dedupe(found))
+        found += speaker_labels(text)
+        found = _drop_chrome(text, _dedupe(_outside_quotes(found, quotes)))
         cue_starts = sorted(f.cue[0] for f in found)
         for f in found:
-            f.content = extend_with_quotes(f.content, quotes, f.cue)
-            if self.follow_quotes:
-                f.content = _follow_on_quote(doc, f, quotes, cue_starts)
-            f.content = merge_parts(f.content, text)
+            f.content = merge_parts(extend_with_quotes(f.content, quotes, f.cue), text)
             if f.kind != "according_to":
                 f.kind = quote_kind(f.content, quotes, text)
+            if self.follow_quotes and f.kind == "direct":
+                f.content = merge_parts(_follow_on_quote(text, sentences, f, quotes, cue_starts), text)
         return sorted(found, key=lambda f: f.cue)
 
-    def record(self, doc: Doc, f: Found) -> Attribution:
+    def record(self, doc: Doc, text: str, sentences: "Sentences", surnames: set[str],
+               f: Found) -> Attribution:
         targets, claim_type = find_targets(doc, f, self.accusation_terms)
-        cue_tokens = doc.char_span(*f.cue, alignment_mode="expand")
-        sentence = cue_tokens.sent if cue_tokens is not None else None
-        speaker_name, speaker_label = _speaker(doc, f)
+        speaker_name, speaker_label = _speaker(doc, f, surnames)
         content = f.content_span
         return Attribution(
-            cue=_char(doc, f.cue), content=_char(doc, content) if content else None,
-            source=_char(doc, f.source) if f.source else None, kind=f.kind, claim_type=claim_type,
+            cue=_char(text, f.cue), content=_char(text, content) if content else None,
+            source=_char(text, f.source) if f.source else None, kind=f.kind, claim_type=claim_type,
             cue_lemma=f.cue_lemma, speaker_name=speaker_name, speaker_label=speaker_label,
-            targets=targets, sentence=_char(doc, chars(sentence)) if sentence is not None else None,
+            targets=targets, sentence=_char(text, sentences.around(f.cue[0])),
             confidence=f.confidence,
-            content_parts=[_char(doc, p) for p in f.content] if len(f.content) > 1 else [],
+            content_parts=[_char(text, p) for p in f.content] if len(f.content) > 1 else [],
         )
 
 
-def quoted_without_clause(doc: Doc, verbs, lexicon, quotes) -> list[Found]:
+class Sentences:
+    """Sentence bounds of a Doc, looked up by char offset (Token.sent scans the Doc)."""
+
+    def __init__(self, doc: Doc):
+        self.bounds = [(s.start_char, s.end_char) for s in doc.sents]
+        self.starts = [b[0] for b in self.bounds]
+
+    def around(self, char: int) -> tuple[int, int]:
+        return self.bounds[max(0, bisect_right(self.starts, char) - 1)]
+
+
+def quoted_without_clause(text: str, verbs, lexicon, quotes) -> list[Found]:
     """Cue verbs the parser did not link to a clause, next to a quotation ("“...,” he said")."""
     found = []
     for verb in verbs:
@@ -98,7 +111,7 @@ def quoted_without_clause(doc: Doc, verbs, lexicon, quotes) -> list[Found]:
         subj = subject_of(verb)
         cue = cue_span(verb, particle)
         anchor = (min(cue[0], subj.left_edge.idx), max(cue[1], subj.right_edge.idx + len(subj.right_edge))) if subj is not None else cue
-        quote = adjacent_quote(doc.text, quotes, anchor) or adjacent_quote(doc.text, quotes, cue)
+        quote = adjacent_quote(text, quotes, anchor) or adjacent_quote(text, quotes, cue)
         if quote is None:
             continue
         source = chars(trim(subtree_span(subj))) if subj is not None else None
@@ -108,22 +121,31 @@ def quoted_without_clause(doc: Doc, verbs, lexicon, quotes) -> list[Found]:
     return found
 
 
-def _follow_on_quote(doc: Doc, f: Found, quotes, cue_starts) -> list[tuple[int, int]]:
+def _follow_on_quote(text: str, sentences: Sentences, f: Found, quotes, cue_starts) -> list[tuple[int, int]]:
     """“A,” he said. “B.” — PolNeAR's content is A and B: take a quotation that opens the next
     sentence when no other cue lies inside it."""
-    cue = doc.char_span(*f.cue, alignment_mode="expand")
-    if cue is None or not f.content:
+    if not f.content:
         return f.content
-    sent_end = cue.sent.end_char
+    sent_end = sentences.around(f.cue[0])[1]
     if f.content[-1][1] > sent_end:
         return f.content
-    nxt = quote_starting_at(doc.text, quotes, sent_end)
-    if nxt is None or "\n" in doc.text[sent_end : nxt[0]]:
+    nxt = quote_starting_at(text, quotes, sent_end)
+    if nxt is None or "\n" in text[sent_end : nxt[0]]:
         return f.content
     i = bisect_left(cue_starts, nxt[0])
     if i < len(cue_starts) and cue_starts[i] < nxt[1]:
         return f.content
     return f.content + [nxt]
+
+
+def _outside_quotes(found: list[Found], quotes: list[tuple[int, int]]) -> list[Found]:
+    """Speech reported inside a quotation ("“I think he lied,” she said") is the quoted speaker's
+    words, not a statement of its own (PolNeAR annotates 30 of 19,833 cues there)."""
+    starts = [q[0] for q in quotes]
+    def inside(pos: int) -> bool:
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and quotes[i][0] < pos < quotes[i][1]
+    return [f for f in found if not inside(f.cue[0])]
 
 
 def _dedupe(found: list[Found]) -> list[Found]:
@@ -144,21 +166,14 @@ def _drop_chrome(text: str, found: list[Found]) -> list[Found]:
     return [f for f in found if not (line[0] - 10 <= f.cue[0] < line[1] + 1)]
 
 
-def _char(doc: Doc, span: tuple[int, int]) -> CharSpan:
-    return CharSpan(span[0], span[1], doc.text[span[0] : span[1]])
+def _char(text: str, span: tuple[int, int]) -> CharSpan:
+    return CharSpan(span[0], span[1], text[span[0] : span[1]])
 
 
-def _consistent_label(doc: Doc, ent) -> str:
-    """A one-word name the tagger calls a place but the document elsewhere gives as a person's
-    surname ("Yasser Farhan ... Farhan accused") is that person."""
-    if ent.label_ != "PERSON" and len(ent) == 1:
-        if any(e.label_ == "PERSON" and len(e) > 1 and e[-1].text == ent.text for e in doc.ents):
-            return "PERSON"
-    return ent.label_
-
-
-def _speaker(doc: Doc, f: Found) -> tuple[str | None, str | None]:
-    """(name, NER label) of the source when the source itself names it."""
+def _speaker(doc: Doc, f: Found, surnames: set[str]) -> tuple[str | None, str | None]:
+    """(name, NER label) of the source when the source itself names it. A one-word name that the
+    tagger calls a place but the document elsewhere gives as a person's surname ("Yasser Farhan
+    ... Farhan accused") is that person."""
     if f.source is None:
         return None, None
     span = doc.char_span(*f.source, alignment_mode="expand")
@@ -169,16 +184,15 @@ def _speaker(doc: Doc, f: Found) -> tuple[str | None, str | None]:
         root = root.head.head  # "Trump, who said" -> Trump
     elif root.lower_ in _PRONOUN_LABELS:
         return None, _PRONOUN_LABELS[root.lower_]
-    ents = [e for e in span.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
-    for ent in doc.ents if root.i not in range(span.start, span.end) else ents:
-        if ent.start <= root.i < ent.end:
-            return ent.text, _consistent_label(doc, ent)
+    ent = entity_at(root)
+    if ent is not None and ent.label_ in _SPEAKER_LABELS:
+        if len(ent) == 1 and ent.label_ != "PERSON" and ent.text.lower() in surnames:
+            return ent.text, "PERSON"
+        return ent.text, ent.label_
     # "Member of the Coalition's political committee Yasser Farhan": the appositive names him.
     for child in root.children:
         if child.dep_ == "appos":
-            for ent in ents:
-                if ent.start <= child.i < ent.end:
-                    return ent.text, ent.label_
-    if ents and root.pos_ != "PROPN":
-        return None, ents[0].label_ if len(ents) == 1 and ents[0].root is root else None
+            ent = entity_at(child)
+            if ent is not None and ent.label_ in _SPEAKER_LABELS:
+                return ent.text, ent.label_
     return None, None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
-
 from kb.extract.types import DocumentMeta
 
 _SOURCE_LINE = re.compile(r"\(\s*Source\s*:\s*(?P<source>[^()\n]{2,120}?)\s*\)", re.I)
@@ -17,6 +15,6 @@ def source_line(text: str) -> tuple[int, int] | None:
     return matches[-1].span("source") if matches else None
 
 
-def document_meta(doc: Doc) -> DocumentMeta:
-    span = source_line(doc.text)
-    return DocumentMeta(source_line=doc.text[span[0] : span[1]] if span else None)
+def document_meta(text: str) -> DocumentMeta:
+    span = source_line(text)
+    return DocumentMeta(source_line=text[span[0] : span[1]] if span else None)

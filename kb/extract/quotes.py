@@ -35,7 +35,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     for p_start, p_end in paragraph_bounds(text):
         open_at: int | None = None
         for m in _MARK.finditer(text, p_start, p_end):
-            mark = m.group()
+            mark = _role(text, m.start(), m.end(), m.group())
             if open_at is None:
                 if mark in _CLOSERS and not (mark == "”" and _looks_opening(text, m.start())):
                     continue  # stray closer
@@ -62,6 +62,20 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     if carried is not None:
         spans.append((carried, carried_end))
     return sorted(spans)
+
+
+def _role(text: str, start: int, end: int, mark: str) -> str:
+    """Straight quotes (" and '') open or close by what stands around them: '"' after a space and
+    before a word opens; after a word and before a space or punctuation closes."""
+    if mark not in ('"', "''"):
+        return mark
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if (before.isspace() or before in "([—–-") and not after.isspace():
+        return "“"
+    if not before.isspace() and (after.isspace() or after in ".,;:!?)—–-"):
+        return "”"
+    return mark
 
 
 def _first_char(text: str, pos: int) -> int:

@@ -36,7 +36,7 @@ def reported_speech(doc: Doc, verbs: list[Token], lexicon: CueLexicon, min_preci
         if result is None:
             continue
         content, rule, source, cue, addressee = result
-        needed = min_precision if rule in ("ccomp", "parataxis", "passive", "particle") else min_precision_object
+        needed = min_precision if rule in ("ccomp", "parataxis", "passive") else min_precision_object
         if entry.precision < needed:
             continue
         found.append(

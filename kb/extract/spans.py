@@ -79,3 +79,22 @@ def merge_parts(parts: list[tuple[int, int]], text: str) -> list[tuple[int, int]
         else:
             out.append((s, e))
     return out
+
+
+def entity_at(token: Token) -> Span | None:
+    """The named entity that contains ``token`` (Doc.ents rebuilds every entity: avoid it)."""
+    if not token.ent_type_:
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=token.ent_type_)
+
+
+def entities_in(span: Span) -> list[Span]:
+    """Named entities that start inside ``span``."""
+    return [entity_at(t) for t in span if t.ent_iob_ == "B"]

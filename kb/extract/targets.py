@@ -16,7 +16,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from kb.extract.spans import Found
+from kb.extract.spans import Found, entities_in
 from kb.extract.types import TargetRef
 
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
@@ -62,7 +62,8 @@ def _actor_of(token: Token) -> Span:
 
 
 def _ref(span: Span, role: str) -> TargetRef:
-    label = next((e.label_ for e in span.ents), None) if len(span.ents) else None
+    ents = entities_in(span)
+    label = ents[0].label_ if ents else None
     text_span = span
     if len(span) and span[-1].tag_ == "POS":  # "Russia's" -> "Russia"
         text_span = span[:-1]
@@ -116,7 +117,7 @@ def find_targets(doc: Doc, found: Found, terms: AccusationTerms) -> tuple[list[T
     seen = {(t.start, t.end) for t in targets}
     for start, end in found.content:
         span = doc.char_span(start, end, alignment_mode="expand")
-        for ent in span.ents if span is not None else ():
+        for ent in entities_in(span) if span is not None else ():
             if ent.label_ in ACTOR_LABELS and not any(s <= ent.start_char < e for s, e in seen):
                 targets.append(_ref(ent, "mentioned"))
                 seen.add((ent.start_char, ent.end_char))
