@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 # Columns holding running text take the width left over by the compact ones.
-WIDE_COLUMNS = {"content", "sentence", "text", "title", "description"}
+WIDE_COLUMNS = {"content": 3, "sentence": 3, "text": 3, "title": 2, "description": 2, "targets": 2, "path": 1}
 
 
 class Format(str, Enum):
@@ -62,9 +62,10 @@ def emit(rows: Iterable[dict], columns: Sequence[str], fmt: Format = Format.tabl
         w.writerow(columns)
         w.writerows([_cell(r.get(c)) for c in columns] for r in rows)
     else:
-        table = Table(title=title, title_justify="left", show_lines=False)
+        # With running text, fill the terminal so the ratios share out the spare width.
+        table = Table(title=title, title_justify="left", expand=any(c in WIDE_COLUMNS for c in columns))
         for c in columns:
-            table.add_column(c, overflow="fold", ratio=1 if c in WIDE_COLUMNS else None)
+            table.add_column(c, overflow="fold", ratio=WIDE_COLUMNS.get(c))
         for r in rows:
             table.add_row(*(Text(_cell(r.get(c))) for c in columns))
         console().print(table)
