@@ -176,12 +176,10 @@ def ego(session: Session, actor, radius: int = 1, types=None, since: date | None
             if m not in seen:
                 seen[m] = seen[n] + 1
                 frontier.append(m)
-    sub = nx.MultiDiGraph(G.subgraph(seen))
-    if types is not None:
-        sub.remove_edges_from([(u, v, k) for u, v, k in sub.edges(keys=True) if k not in types])
-    for n, dist in seen.items():
-        sub.nodes[n]["distance"] = dist
-    sub.graph.update(centre=centre, radius=radius)
+    sub = nx.MultiDiGraph(centre=centre, radius=radius, since=G.graph.get("since"), until=G.graph.get("until"))
+    sub.add_nodes_from((n, {**G.nodes[n], "distance": dist}) for n, dist in seen.items())
+    sub.add_edges_from((u, v, k, d) for u in seen for v, keys in G.succ[u].items() if v in seen
+                       for k, d in keys.items() if types is None or k in types)
     return sub
 
 
@@ -256,28 +254,33 @@ def centrality(session: Session, by: str = "pagerank", limit: int | None = 10, t
         raise ValueError(f"unknown measure {by!r} (one of: {', '.join(CENTRALITY_MEASURES)})")
     types = check_types(types)
     G = _window_graph(session, since, until)
-    D = weighted(G, types)
-    D.remove_nodes_from([n for n in list(D) if D.degree(n) == 0])
+
+    def linked(n) -> int:
+        return len({m for m in _neighbours(G, n, types, directed=False) if m != n})
+
     if by == "degree":
-        scores = {n: len(set(D.succ[n]) | set(D.pred[n])) for n in D}
+        scores = {n: k for n in G if (k := linked(n))}
     elif by == "accused":
         scores = Counter()
-        for u, v, d in G.edges(data=True):
-            if d["type"] == "accuses":
-                scores[v] += d["count"]
-    elif by == "pagerank":
-        scores = nx.pagerank(D, weight="weight") if len(D) else {}
+        for _, v, t, n in G.edges(keys=True, data="count"):
+            if t == "accuses":
+                scores[v] += n
     else:
-        U = D.to_undirected(as_view=True)
-        k = BETWEENNESS_SAMPLE if len(U) > BETWEENNESS_SAMPLE else None
-        scores = nx.betweenness_centrality(U, k=k, seed=0) if len(U) else {}
+        D = weighted(G, types)
+        D.remove_nodes_from([n for n in list(D) if D.degree(n) == 0])
+        if by == "pagerank":
+            scores = nx.pagerank(D, weight="weight") if len(D) else {}
+        else:
+            U = D.to_undirected(as_view=True)
+            k = BETWEENNESS_SAMPLE if len(U) > BETWEENNESS_SAMPLE else None
+            scores = nx.betweenness_centrality(U, k=k, seed=0) if len(U) else {}
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], G.nodes[kv[0]]["label"]))
     rows = []
     for rank, (n, score) in enumerate(ranked[:limit] if limit else ranked, 1):
         accused = sum(d["count"] for _, _, d in G.in_edges(n, data=True) if d["type"] == "accuses")
         rows.append({"rank": rank, "actor": G.nodes[n]["label"], "kind": G.nodes[n]["kind"],
                      "score": round(score, 6) if isinstance(score, float) else score,
-                     "accused": accused, "linked": len(set(D.succ[n]) | set(D.pred[n])), "actor_id": n})
+                     "accused": accused, "linked": linked(n), "actor_id": n})
     return rows
 
 
