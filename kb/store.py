@@ -200,6 +200,14 @@ def _names(resolved: ResolvedDocument) -> dict[str, str]:
     return kinds
 
 
+def is_stored(content_hash: str, url: str | None = None) -> bool:
+    """Whether a text with this content hash is in the KB (so ingest can skip its NLP)."""
+    from kb.db import get_engine
+
+    with get_engine(url).connect() as conn:
+        return conn.execute(select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash == content_hash)).first() is not None
+
+
 def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocument) -> StoreOutcome:
     """Store a document with its actors, mentions, statements, targets and affiliations.
 

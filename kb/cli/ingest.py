@@ -13,8 +13,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kb.cli.output import error
-from kb.ingest import IngestError, iter_files
-from kb.pipeline import IngestSummary, process_paths
+from kb.ingest import IngestError, RawDocument, iter_files, read_paths
+from kb.pipeline import IngestSummary, process, process_paths
 
 
 def _load_nlp():
@@ -35,7 +35,7 @@ def ingest(
     """Read documents, extract statements and store them (one transaction per document)."""
     from kb.db import session_scope, write_with_retry
     from kb.resolve import Resolver
-    from kb.store import store_document
+    from kb.store import is_stored, store_document
 
     nlp = _load_nlp()
     with session_scope() as session:
@@ -53,13 +53,30 @@ def ingest(
                   TimeElapsedColumn(), console=console, disable=quiet or not console.is_terminal) as bar:
         task = bar.add_task("ingesting", total=n_files)
         last_file = None
-        for item in process_paths(paths, nlp, resolver, on_error, workers=workers):
+
+        def advance(path: str) -> None:
+            nonlocal last_file
+            file = path.split("#", 1)[0]
+            if file != last_file:
+                bar.advance(task)
+                last_file = file
+
+        def unseen(items):
+            """Texts stored already (an earlier or a parallel run) skip the NLP."""
+            for item in items:
+                if isinstance(item, RawDocument) and is_stored(item.content_hash):
+                    summary.unchanged += 1
+                    advance(item.path)
+                    continue
+                yield item
+
+        for item in process(unseen(read_paths(paths)), nlp, resolver, on_error, workers=workers):
             for w in item.raw.warnings:
                 console.print(f"[yellow]warning:[/yellow] {escape(f'{item.raw.path}: {w}')}", highlight=False,
                               soft_wrap=True)
             try:
                 # One transaction per document, retried when a concurrent writer gets in the way.
-                outcome = write_with_retry(lambda s: store_document(s, item.raw, item.resolved))
+                outcome = write_with_retry(lambda s, item=item: store_document(s, item.raw, item.resolved))
             except Exception as e:
                 on_error(IngestError(item.raw.path, f"not stored: {type(e).__name__}: {e}"))
                 continue
@@ -69,10 +86,7 @@ def ingest(
                 summary.actors += outcome.actors
             else:
                 summary.unchanged += 1
-            file = item.raw.path.split("#", 1)[0]
-            if file != last_file:
-                bar.advance(task)
-                last_file = file
+            advance(item.raw.path)
 
     console.print(
         f"documents: {summary.new} new, {summary.unchanged} unchanged, {summary.failed} failed; "
