@@ -16,6 +16,9 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 
+PARTICLE_MARGIN = 0.1
+
+
 @dataclass(frozen=True)
 class CueEntry:
     cue: str
@@ -43,8 +46,9 @@ class CueLexicon:
         for child in verb.rights:
             if child.dep_ in ("prt", "prep") and child.i <= verb.i + 3:
                 entry = self.entries.get(f"{lemma} {child.lower_}")
-                # "call for" beats "call"; "accuse of" (the annotators rarely include "of") does not
-                if entry is not None and (single is None or entry.precision >= single.precision):
+                # The particle joins the cue only when the pair is clearly more cue-like than the
+                # verb alone: "call for" (0.69 vs 0.40) does, "accuse of", "warn of" do not.
+                if entry is not None and (single is None or entry.precision >= single.precision + PARTICLE_MARGIN):
                     return f"{lemma} {child.lower_}", entry, child
         return lemma, single, None
 
