@@ -69,6 +69,28 @@ def _cached(name: str, db: str, state: Any, args: tuple, kwargs: tuple) -> Any:
         return fn(s, *args, **dict(kwargs))
 
 
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _cached_all(db: str, state: Any, calls: tuple) -> list:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(call):
+        name, args, kwargs = call
+        with session_scope(db) as s:
+            return getattr(query, name)(s, *args, **dict(kwargs))
+
+    with ThreadPoolExecutor(max_workers=min(4, len(calls))) as pool:
+        return list(pool.map(run, calls))
+
+
+def q_all(*calls: tuple) -> list:
+    """Several ``kb.query`` calls at once, each on its own connection (the database works while
+    Python waits), cached together: ``q_all((query.stats,), (query.top_speakers, 10))``."""
+    if "_kb_state" not in st.session_state:
+        refresh_state()
+    packed = tuple((c[0].__name__, tuple(c[1:]), ()) for c in calls)
+    return _cached_all(url(), st.session_state["_kb_state"], packed)
+
+
 def q(fn: Callable, *args, **kwargs) -> Any:
     """Call a ``kb.query`` function through the cache: ``q(query.top_speakers, limit=10)``."""
     if "_kb_state" not in st.session_state:

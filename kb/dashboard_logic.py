@@ -273,21 +273,25 @@ def graph_view(G, types=None, min_weight: int = 1, top_k: int | None = 60, keep=
     import networkx as nx
 
     types = set(types) if types else None
+    edges, strength = [], {}
+    for u, nbrs in G.adjacency():  # one pass over the adjacency; the full graph is never copied
+        for v, keyed in nbrs.items():
+            if u == v:
+                continue
+            for k, d in keyed.items():
+                n = d.get("count", 1)
+                if (types is None or d["type"] in types) and n >= min_weight:
+                    edges.append((u, v, k, d))
+                    strength[u] = strength.get(u, 0) + n
+                    strength[v] = strength.get(v, 0) + n
+    chosen = set(strength)
+    if top_k is not None and len(chosen) > top_k:
+        ranked = sorted(chosen, key=lambda n: (-strength[n], str(G.nodes[n].get("label"))))
+        chosen = set(ranked[:top_k])
+    chosen |= {n for n in keep if n in G}
     V = nx.MultiDiGraph(**G.graph)
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if (types is None or d["type"] in types) and d.get("count", 1) >= min_weight and u != v:
-            for n in (u, v):
-                if n not in V:
-                    V.add_node(n, **G.nodes[n])
-            V.add_edge(u, v, key=k, **d)
-    for n in keep:
-        if n in G and n not in V:
-            V.add_node(n, **G.nodes[n])
-    if top_k is not None and V.number_of_nodes() > top_k:
-        strength = dict(V.degree(weight="count"))
-        ranked = sorted(V, key=lambda n: (-strength[n], str(V.nodes[n].get("label"))))
-        chosen = set(ranked[:top_k]) | {n for n in keep if n in V}
-        V = nx.MultiDiGraph(V.subgraph(chosen))
+    V.add_nodes_from((n, G.nodes[n]) for n in chosen)
+    V.add_edges_from((u, v, k, d) for u, v, k, d in edges if u in chosen and v in chosen)
     return V
 
 

@@ -285,11 +285,14 @@ def test_actor_profile_of_yasser_farhan(app, seed_kb):
     assert at.title[0].value == "Yasser Farhan"
     metrics = {m.label: int(m.value) for m in at.metric}
     assert metrics["Statements"] >= 5 and metrics["Accusations made"] >= 2
-    assert "Russia" in at.markdown[-1].value or any(
-        "Russia" in m.value for m in at.markdown)  # accused counterparts
     said = at.dataframe[0].value
     assert set(said["speaker"]) == {"Yasser Farhan"}
     assert any("Syrian Coalition" in label for label in _links(at))  # affiliation
+    section = at.get("button_group")[0]
+    made = next(o for o in section.options if o.startswith("Accusations made"))
+    section.set_value(made).run()
+    assert any(m.value.startswith("**Accused:**") and "Russia" in m.value for m in at.markdown)
+    assert "Russia" in " ".join(at.dataframe[0].value["targets"])
 
 
 def test_actor_profile_of_the_accused(app, seed_kb):
@@ -297,6 +300,8 @@ def test_actor_profile_of_the_accused(app, seed_kb):
     at = app("actor", actor=ids["russia"])
     metrics = {m.label: int(m.value) for m in at.metric}
     assert metrics["Accused in"] >= 1
+    section = at.get("button_group")[0]
+    section.set_value(next(o for o in section.options if o.startswith("Accused by"))).run()
     assert any("Accused by" in m.value and "Yasser Farhan" in m.value for m in at.markdown)
 
 
@@ -304,6 +309,8 @@ def test_actor_graph_has_the_accusation_edges(app, seed_kb):
     ids = _seed_ids(seed_kb)
     at = app("graph")
     assert any(c.value.startswith("Showing") for c in at.caption)
+    assert any(label.startswith("Yasser Farhan") for label in _links(at))  # most connected
+    at.get("button_group")[-1].set_value("Centrality").run()
     central = at.dataframe[0].value
     assert "Yasser Farhan" in set(central["actor"]) and "Russia" in set(central["actor"])
 

@@ -8,17 +8,25 @@ import streamlit as st
 from st_link_analysis import Event, st_link_analysis
 
 from kb import query
-from kb.dashboard_logic import graph_elements, int_param, layout, parse_graph_event, statement_table
+from kb.dashboard_logic import (
+    graph_elements,
+    graph_view,
+    int_param,
+    layout,
+    parse_graph_event,
+    statement_table,
+)
 from kb.graph import queries
 
 params = st.query_params.to_dict()
-actors = ui.q(query.list_actors, limit=1000)
-names = {a["id"]: a["name"] for a in actors}
 wanted = int_param(params, "actor")
-if wanted is not None and wanted not in names:
-    found = ui.q(query.actor_profile, wanted, n=1)
-    if found:
-        names[wanted] = found["actor"]["name"]
+if wanted is not None:  # the list for the picker and this profile, fetched side by side
+    actors, found = ui.q_all((query.list_actors, None, None, 1000), (query.actor_profile, wanted, 50))
+else:
+    actors, found = ui.q(query.list_actors, limit=1000), None
+names = {a["id"]: a["name"] for a in actors}
+if found and wanted not in names:
+    names[wanted] = found["actor"]["name"]
 if not names:
     st.title("Actor profile")
     st.info("No actors yet: ingest some documents first.")
@@ -34,7 +42,7 @@ if actor_id != wanted or "actor" not in st.query_params:
     if actor_id != wanted:
         st.rerun()
 
-profile = ui.q(query.actor_profile, actor_id, n=50)
+profile = found if found and actor_id == wanted else ui.q(query.actor_profile, actor_id, 50)
 if profile is None:
     st.error(f"No actor with id {actor_id}.")
     st.stop()
@@ -103,20 +111,24 @@ def counterparts(rows: list[dict], label: str) -> None:
 
 with right:
     made, received = profile["accusations_made"], profile["accusations_received"]
-    tabs = st.tabs([f"Said ({counts['statements']})", "About them",
-                    f"Accusations made ({counts['accusations_made']})",
-                    f"Accused by others ({counts['accused']})", "Timeline", "Ego graph"])
-    with tabs[0]:
+    sections = [f"Said ({counts['statements']})", f"About them ({counts['accused'] + counts['addressed']})",
+                f"Accusations made ({counts['accusations_made']})",
+                f"Accused by others ({counts['accused']})", "Timeline", "Ego graph"]
+    # One section at a time, computed only when chosen (the ego graph needs the actor graph).
+    section = st.segmented_control("Show", sections, default=sections[0], key="actor_section",
+                                   label_visibility="collapsed") or sections[0]
+    i = sections.index(section) if section in sections else 0
+    if i == 0:
         statements(profile["statements_by"], "No statements by this actor.")
-    with tabs[1]:
+    elif i == 1:
         statements(profile["statements_about"], "No statement names this actor as a target.")
-    with tabs[2]:
+    elif i == 2:
         counterparts(made["by_counterpart"], "Accused")
         statements(made["statements"], "No accusations made.")
-    with tabs[3]:
+    elif i == 3:
         counterparts(received["by_counterpart"], "Accused by")
         statements(received["statements"], "Nobody accuses this actor.")
-    with tabs[4]:
+    elif i == 4:
         if profile["timeline"]:
             df = pd.DataFrame(profile["timeline"]).rename(
                 columns={"count": "statements by them", "about": "statements about them"})
@@ -124,22 +136,26 @@ with right:
                          stack=False)
         else:
             st.caption("No dated statements.")
-    with tabs[5]:
-        radius = st.segmented_control("Hops", [1, 2], default=1, key="ego_radius") or 1
+    else:
+        c = st.columns(2)
+        radius = c[0].segmented_control("Hops", [1, 2], default=1, key="ego_radius") or 1
+        top_k = c[1].number_input("Top actors", 5, 300, 40, step=5, key="ego_topk")
 
-        @st.cache_data(show_spinner=False, max_entries=64)
-        def _ego(db: str, state, actor_id: int, radius: int):
+        @st.cache_data(show_spinner="Drawing the ego network…", max_entries=64)
+        def _ego(db: str, state, actor_id: int, radius: int, top_k: int):
             with ui.session_scope(db) as s:
                 E = queries.ego(s, actor_id, radius=radius)
-            return graph_elements(E, layout(E), focus=actor_id), E.number_of_nodes()
+            V = graph_view(E, top_k=top_k, keep=[actor_id])
+            return graph_elements(V, layout(V), focus=actor_id), V.number_of_nodes(), E.number_of_nodes()
 
-        elements, n = _ego(ui.url(), st.session_state["_kb_state"], actor_id, radius)
+        elements, n, n_all = _ego(ui.url(), st.session_state["_kb_state"], actor_id, radius, int(top_k))
         if n <= 1:
             st.caption("No links to other actors yet.")
         else:
+            st.caption(f"{n - 1} of {n_all - 1} linked actors (the most connected). Click one to open it.")
             value = st_link_analysis(elements, layout={"name": "preset", "fit": True, "padding": 30},
                                      node_styles=ui.node_styles(), edge_styles=ui.edge_styles(),
-                                     height=420, key=f"ego_{actor_id}_{radius}",
+                                     height=460, key=f"ego_{actor_id}_{radius}_{top_k}",
                                      events=[Event("node_click", "tap", "node")])
             clicked = parse_graph_event(value)
             if clicked and clicked[0] == "node" and clicked[1] != actor_id:

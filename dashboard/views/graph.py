@@ -95,6 +95,11 @@ with side:
                                  icon=":material/format_quote:", query_params={"statement": r["statement_id"]})
     else:
         st.caption("Click an actor to see its profile, or an edge to see the statements behind it.")
+        strength = dict(V.degree(weight="count"))
+        st.markdown("**Most connected here**")
+        for n in sorted(V, key=lambda n: -strength[n])[:8]:
+            st.page_link(ui.PAGES["actor"], label=f"{V.nodes[n]['label']} · {strength[n]}",
+                         icon=":material/person:", query_params={"actor": n})
         st.markdown("**Legend**")
         st.html("".join(
             f'<span style="display:inline-block;margin:0 .8rem .3rem 0">'
@@ -105,8 +110,9 @@ with side:
             f'<span style="display:inline-block;width:1.2rem;height:.2rem;background:{ui.EDGE_COLOUR[t]};'
             f'vertical-align:middle;margin-right:.3rem"></span>{t}</span>' for t in types))
 
-# Centrality and paths below the graph, over the same filters.
-tabs = st.tabs(["Centrality", "Shortest path", "Export"])
+# Below the graph, over the same filters; each computed only when chosen.
+more = st.segmented_control("More", ["Centrality", "Shortest path", "Export"], key="g_more",
+                            default=None)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -115,7 +121,7 @@ def _centrality(db: str, state, measure: str, types: tuple, since, until) -> lis
         return queries.centrality(s, by=measure, limit=50, types=types or None, since=since, until=until)
 
 
-with tabs[0]:
+if more == "Centrality":
     measure = st.segmented_control("Rank by", queries.CENTRALITY_MEASURES, default="pagerank",
                                    key="g_measure") or "pagerank"
     rows = _centrality(ui.url(), st.session_state["_kb_state"], measure, tuple(types), since, until)
@@ -124,8 +130,8 @@ with tabs[0]:
         column_order=("rank", "actor", "kind", "score", "accused", "linked", "profile"),
         column_config={"profile": st.column_config.LinkColumn("profile", display_text="open")})
 
-with tabs[1]:
-    names = sorted(V.nodes[n]["label"] for n in V)
+elif more == "Shortest path":
+    names = sorted(a["name"] for a in ui.q(query.list_actors, limit=1000))
     c = st.columns(2)
     a = c[0].selectbox("From", names, index=None, key="g_from", placeholder="an actor")
     b = c[1].selectbox("To", names, index=None, key="g_to", placeholder="another actor")
@@ -145,7 +151,7 @@ with tabs[1]:
                         for ev in e.get("evidence", []):
                             st.caption(ev.get("sentence") or ev.get("content") or "")
 
-with tabs[2]:
+elif more == "Export":
     st.caption("The graph as drawn (current filters) for Gephi, yEd, or a spreadsheet.")
 
     def _export(fmt: str):

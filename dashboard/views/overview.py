@@ -9,7 +9,10 @@ import streamlit as st
 from kb import query
 
 st.title("Who said what")
-stats = ui.q(query.stats)
+bucket = st.session_state.get("ov_bucket") or "month"
+stats, speakers, accused, series, latest = ui.q_all(
+    (query.stats,), (query.top_speakers, 10), (query.most_accused, 10),
+    (query.statements_over_time, bucket), (query.list_documents, None, 8))
 
 if not stats["documents"]:
     st.info("The KB is empty. Ingest documents with `kb ingest PATH` or on the Ingest page.")
@@ -43,16 +46,15 @@ def ranking(title: str, rows: list[dict], link: dict, icon: str) -> None:
 
 c = st.columns(2, gap="large")
 with c[0]:
-    ranking("Top speakers", ui.q(query.top_speakers, limit=10),
+    ranking("Top speakers", speakers,
             {"param": "speaker", "extra": {}}, ":material/record_voice_over:")
 with c[1]:
-    ranking("Most accused", ui.q(query.most_accused, limit=10),
+    ranking("Most accused", accused,
             {"param": "target", "extra": {"role": "accused"}}, ":material/gps_fixed:")
 
 st.subheader("Statements over time")
 bucket = st.segmented_control("Per", ["day", "week", "month", "year"], default="month",
                               key="ov_bucket") or "month"
-series = ui.q(query.statements_over_time, bucket)
 dated = [r for r in series if r["period"] != "undated"]
 if dated:
     st.bar_chart(pd.DataFrame(dated), x="period", y="count", height=260)
@@ -68,6 +70,6 @@ with c[0]:
                  hide_index=True, width="stretch")
 with c[1]:
     st.subheader("Latest documents")
-    for d in ui.q(query.list_documents, limit=8).rows:
+    for d in latest.rows:
         ui.document_link(d["id"], f"{d['title'] or d['path']} · {d['statements']} statements"
                          + (f" · {d['published']}" if d["published"] else ""))

@@ -37,8 +37,8 @@ if from_url and any(k in params for k in
     })
 st.session_state["_stmt_params_seen"] = params
 
-stats = ui.q(query.stats)
-actors = [a["name"] for a in ui.q(query.list_actors, limit=1000)]
+stats, actor_rows = ui.q_all((query.stats,), (query.list_actors, None, None, 1000))
+actors = [a["name"] for a in actor_rows]
 claim_types = list(stats["by_claim_type"])
 sources = [s["name"] for s in ui.q(query.list_sources)] if hasattr(query, "list_sources") else []
 
