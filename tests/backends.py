@@ -147,3 +147,10 @@ def sqlite_url(tmp_path) -> str:
 def db_url(request) -> str:
     """An empty KB on each backend: run a test once on SQLite and once on PostgreSQL."""
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that use the server directly are ``postgres`` tests too (``-m "not postgres"`` skips them)."""
+    for item in items:
+        if {"pg_server", "pg_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
