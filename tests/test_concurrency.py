@@ -133,3 +133,32 @@ def _wait_for_lock_waiter(url: str, timeout: float = 30) -> bool:
                 return True
             time.sleep(0.01)
     return False
+
+
+def test_processes_opening_a_new_kb_at_once_migrate_it_once(db_url):
+    """Several engines (as several processes would) upgrade the same empty KB at the same moment."""
+    from kb.db import current_revision, head_revision, new_engine, normalise_url, upgrade
+
+    engines = [new_engine(normalise_url(db_url)) for _ in range(4)]
+    barrier, results, errors = threading.Barrier(len(engines)), [], []
+
+    def open_kb(engine) -> None:
+        barrier.wait()
+        try:
+            results.append(upgrade(engine))
+        except Exception as e:  # noqa: BLE001 - collected and asserted below
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=open_kb, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    head = head_revision()
+    assert sorted(results, key=str) == [(head, head)] * (len(engines) - 1) + [(None, head)]
+    assert current_revision(engines[0]) == head
+    with engines[0].connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+    for e in engines:
+        e.dispose()
