@@ -20,6 +20,7 @@ from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
 
 CENTRALITY_MEASURES = ("degree", "accused", "pagerank", "betweenness")
 BETWEENNESS_SAMPLE = 500  # pivots for approximate betweenness on large graphs
+PATH_CANDIDATES = 200  # shortest paths ranked by strength before the best are returned
 
 
 class ActorNotFound(LookupError):
@@ -90,7 +91,13 @@ def statements(session: Session, sources=None, targets=None, types=None, since: 
         q = q.limit(limit)
     cols = ("statement_id", "date", "type", "speaker", "target", "cue", "kind", "claim_type", "content",
             "sentence", "document_id", "title", "path", "target_text")
-    return [dict(zip(cols, row)) for row in session.execute(q)]
+    return [_stripped(dict(zip(cols, row))) for row in session.execute(q)]
+
+
+def _stripped(row: dict) -> dict:
+    if row.get("sentence"):
+        row["sentence"] = row["sentence"].strip()
+    return row
 
 
 def affiliations(session: Session, pairs) -> list[dict]:
@@ -110,7 +117,7 @@ def affiliations(session: Session, pairs) -> list[dict]:
     )
     cols = ("statement_id", "date", "type", "speaker", "target", "role", "sentence", "document_id", "title",
             "path")
-    return [dict(zip(cols, row)) for row in session.execute(q)]
+    return [_stripped(dict(zip(cols, row))) for row in session.execute(q)]
 
 
 def accusations(session: Session, by=None, against=None, since: date | None = None,
@@ -138,8 +145,12 @@ def _window_graph(session, since, until) -> nx.MultiDiGraph:
     return get_graph(session, since, until)
 
 
+# How much a link says about two actors being connected: affiliations most, mentions least.
+LINK_STRENGTH = {"member_of": 3, "part_of": 3, "mentions": 1}
+
+
 def _edges_between(G, u, v, types, directed=False):
-    """Edge rows between two nodes (u -> v, and v -> u unless directed)."""
+    """Edge rows between two nodes (u -> v, and v -> u unless directed), strongest first."""
     pairs = [(u, v)] if directed else [(u, v), (v, u)]
     rows = []
     for a, b in pairs:
@@ -147,7 +158,17 @@ def _edges_between(G, u, v, types, directed=False):
             for t, d in G[a][b].items():
                 if types is None or t in types:
                     rows.append(_edge_row(G, a, b, d))
-    return rows
+    return sorted(rows, key=lambda r: (-LINK_STRENGTH.get(r["type"], 2), -r["count"]))
+
+
+def _path_strength(G, nodes, types, directed) -> tuple:
+    """Paths whose weakest hop is strongest come first, then those with more statements."""
+    weakest, total = 3, 0
+    for u, v in pairwise(nodes):
+        edges = _edges_between(G, u, v, types, directed)
+        weakest = min(weakest, LINK_STRENGTH.get(edges[0]["type"], 2))
+        total += sum(e["count"] for e in edges)
+    return (-weakest, -total)
 
 
 def _edge_row(G, u, v, d) -> dict:
@@ -219,13 +240,16 @@ def _shortest_paths(G, a, b, types, directed, max_paths):
 
 def paths(session: Session, a, b, types=None, directed: bool = False, max_paths: int = 3,
           evidence: int = 3, since: date | None = None, until: date | None = None) -> list[list[dict]]:
-    """Shortest paths between two actors; each hop lists its edges with up to ``evidence``
-    statements per edge. Undirected by default (a link is a link whoever spoke)."""
+    """Shortest paths between two actors, strongest first (a path through affiliations and
+    accusations before one through mere mentions); each hop lists its edges with up to
+    ``evidence`` statements per edge. Undirected by default (a link is a link whoever spoke)."""
     types = check_types(types)
     G = _window_graph(session, since, until)
     src, dst = _actor_id(session, a), _actor_id(session, b)
     result = []
-    for nodes in _shortest_paths(G, src, dst, types, directed, max_paths):
+    candidates = _shortest_paths(G, src, dst, types, directed, PATH_CANDIDATES)
+    candidates.sort(key=lambda nodes: _path_strength(G, nodes, types, directed))
+    for nodes in candidates[:max_paths]:
         hops = []
         for u, v in pairwise(nodes):
             edges = _edges_between(G, u, v, types, directed)
