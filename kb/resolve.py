@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -223,6 +223,34 @@ class _Mention:
     start_char: int = 0
     end_char: int = 0
     text: str = ""
+    form: str = ""  # normalise(text)
+
+
+class _Index(list):
+    """The document's mentions in text order (they never overlap), searchable by char offset."""
+
+    def __init__(self, mentions: list[_Mention]):
+        super().__init__(mentions)
+        self.starts = [m.start_char for m in mentions]
+        self.by_form: dict[str, _Mention] = {}  # the first mention written so, or so named
+        for m in mentions:
+            self.by_form.setdefault(m.form, m)
+        for m in mentions:
+            self.by_form.setdefault(normalise(m.name), m)
+
+    def within(self, a: int, b: int) -> list[_Mention]:
+        lo, hi = bisect_left(self.starts, a), bisect_left(self.starts, b)
+        return [m for m in self[lo:hi] if m.end_char <= b]
+
+    def overlapping(self, a: int, b: int) -> list[_Mention]:
+        lo, hi = max(0, bisect_right(self.starts, a) - 1), bisect_left(self.starts, b)
+        return [m for m in self[lo:hi] if m.start_char < b and m.end_char > a]
+
+    def before(self, at: int):
+        """Mentions ending at or before ``at``, nearest first."""
+        for k in range(bisect_left(self.starts, at) - 1, -1, -1):
+            if self[k].end_char <= at:
+                yield self[k]
 
 
 def _tok_norm(token) -> str:
@@ -255,6 +283,8 @@ class _DocReader:
         self.first = [_first_word(low) for low in self.low]
         self.persons: list[tuple[tuple[str, ...], str, int]] = []  # (lower tokens, full name, first token)
         self.orgs: list[tuple[tuple[str, ...], str, int]] = []
+        self.by_last: dict[tuple[str, str], list] = {}  # ("person"|"org", last word) -> names ending so
+        self.by_first: dict[str, list] = {}  # a person's first word -> full names
         self.sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
 
     # -- 1. named-entity spans -----------------------------------------------------------------
@@ -347,6 +377,17 @@ class _DocReader:
             elif span.label_ == "ORG":
                 name = self.lookup_name(span.text, "organization")
                 self.orgs.append((tuple(normalise(name).split()), name, span.start))
+        # Each distinct name once, at the position of its first mention: lookups stay linear in the
+        # number of names, not of mentions, on long documents.
+        for group, names in (("person", self.persons), ("org", self.orgs)):
+            first_seen = {}
+            for entry in names:
+                first_seen.setdefault(entry[:2], entry)
+            for entry in first_seen.values():
+                if entry[0]:
+                    self.by_last.setdefault((group, entry[0][-1]), []).append(entry)
+                if group == "person" and len(entry[0]) > 1:
+                    self.by_first.setdefault(entry[0][0], []).append(entry)
 
     def lookup_name(self, text: str, kind: str) -> str:
         entry = self.lex.get(normalise(text))
@@ -358,9 +399,9 @@ class _DocReader:
         return self._person(tuple(_tok_norm(t) for t in span), span.start) or _person_display(span)
 
     def _person(self, key: tuple[str, ...], at: int) -> str | None:
-        found = self._longest(self.persons, key, at)
+        found = self._longest(self.by_last.get(("person", key[-1]), ()), key, at) if key else None
         if len(key) == 1 and (found is None or len(found.split()) == 1):
-            firsts = {name for full, name, _ in self.persons if len(full) > 1 and full[0] == key[0]}
+            firsts = {name for _, name, _ in self.by_first.get(key[0], ())}
             if len({f.split()[-1] for f in firsts}) == 1:  # one family: "Hillary" -> Hillary Clinton
                 found = max(firsts, key=len)
         return found
@@ -370,7 +411,7 @@ class _DocReader:
         entry = self.lex.get(" ".join(tokens))
         if entry and entry.kind in ("organization", "government", "group"):
             return entry.name
-        return self._longest(self.orgs, tokens, at)
+        return self._longest(self.by_last.get(("org", tokens[-1]), ()), tokens, at) if tokens else None
 
     @staticmethod
     def _longest(names, key: tuple[str, ...], at: int) -> str | None:
@@ -431,7 +472,7 @@ class _DocReader:
             if normalise(surname) not in lex.entries:
                 lex.add(surname, Entry(max(names, key=len), "person", "doc"))
         for key, name, pos in self.orgs:  # full names only: "Coalition" alone is a nominal, not a name
-            if self._longest(self.orgs, key, pos) == name:
+            if self.org_name(key, pos) == name:
                 lex.add(name, Entry(name, "organization", "doc"), override=False)
         return lex
 
@@ -575,7 +616,7 @@ class Resolver:
 
     def resolve(self, doc: Doc) -> ResolvedDocument:
         reader = _DocReader(doc, self.lexicon, self.words)
-        mentions = self._mentions(reader)
+        mentions = _Index(self._mentions(reader))
         result = ResolvedDocument()
         for m in mentions:
             self._add_actor(result, m.name, m.kind, m.text if m.alias_ok else None)
@@ -612,6 +653,7 @@ class Resolver:
                 m.name, m.kind = entry.name, entry.kind if entry.kind != "unknown" else m.kind
             span = doc[m.start:m.end]
             m.start_char, m.end_char, m.text = span.start_char, span.end_char, span.text
+            m.form = normalise(m.text)
         return chosen
 
     @staticmethod
@@ -626,10 +668,10 @@ class Resolver:
 
     # -- statements ----------------------------------------------------------------------------
 
-    def _statements(self, doc: Doc, reader: _DocReader, mentions: list[_Mention], result: ResolvedDocument) -> None:
+    def _statements(self, doc: Doc, reader: _DocReader, mentions: _Index, result: ResolvedDocument) -> None:
         prior: list[tuple[int, str, str]] = []  # (char, speaker, kind) of resolved speakers so far
         kinds = {m.name: m.kind for m in mentions}
-        names = {normalise(m.text): m.name for m in mentions}
+        names = {m.form: m.name for m in mentions}
         roles = self._role_evidence(doc, reader, mentions)
         attributions = doc._.attributions if Doc.has_extension("attributions") else []
         for att in attributions or []:
@@ -658,7 +700,7 @@ class Resolver:
         if src is None:
             found = self._by_name(att.speaker_name, names)
             return found, "name" if found else None
-        inside = [m for m in mentions if m.start_char >= src.start and m.end_char <= src.end]
+        inside = mentions.within(src.start, src.end)
         if inside:
             wanted = normalise(att.speaker_name) if att.speaker_name else None
             for m in inside:
@@ -677,8 +719,8 @@ class Resolver:
         if form in ("who", "which", "that"):  # "Farhan, who said ...": the noun the clause modifies
             span = doc.char_span(src.start, src.end, alignment_mode="expand")
             if span is not None and len(span) and span.root.head.dep_ == "relcl":
-                noun = span.root.head.head.i
-                found = next((m.name for m in mentions if m.start <= noun < m.end), None)
+                noun = span.root.head.head
+                found = next((m.name for m in mentions.overlapping(noun.idx, noun.idx + len(noun))), None)
                 if found:
                     return found, "relative"
         if form in PRONOUNS:
@@ -719,8 +761,8 @@ class Resolver:
         for pos, name, kind in reversed(prior):
             if pos < at and kind in kinds and sent - reader.sentence_of(pos) <= 2:
                 return name
-        for m in reversed(mentions):
-            if m.end_char <= at and m.kind in kinds:
+        for m in mentions.before(at):
+            if m.kind in kinds:
                 return m.name
         return None
 
@@ -731,8 +773,9 @@ class Resolver:
             if m.kind != "person":
                 continue
             found = set()
+            sent = reader.sentence_of(m.start_char)
             for t in doc[max(0, m.start - 4):m.start]:
-                if t.lower_ in roles_vocab and t.sent == doc[m.start].sent:
+                if t.lower_ in roles_vocab and reader.sentence_of(t.idx) == sent:
                     found.add(t.lower_)
             if m.end < len(doc) and doc[m.end].text == ",":
                 for t in doc[m.end + 1:min(len(doc), m.end + 8)]:
@@ -745,7 +788,8 @@ class Resolver:
         for fact in doc._.affiliations if Doc.has_extension("affiliations") else []:
             if fact.role:
                 found = {w for w in fact.role.lower().split() if w in roles_vocab}
-                name = next((m.name for m in mentions if normalise(m.text) == normalise(fact.member)), None)
+                m = mentions.by_form.get(normalise(fact.member))
+                name = m.name if m else None
                 if found and name:
                     out.append((fact.start, name, found))
         return sorted(out, key=lambda r: r[0])
@@ -768,8 +812,7 @@ class Resolver:
                 out.append(ResolvedTarget(name, role, text))
 
         for t in att.targets:
-            over = [(min(m.end_char, t.end) - max(m.start_char, t.start), m) for m in mentions
-                    if m.start_char < t.end and m.end_char > t.start]
+            over = [(min(m.end_char, t.end) - max(m.start_char, t.start), m) for m in mentions.overlapping(t.start, t.end)]
             if over:
                 add(max(over, key=lambda o: o[0])[1].name, t.role, t.text)
                 continue
@@ -784,10 +827,9 @@ class Resolver:
                                     else _ner_kind(t.label))
                 add(found, t.role, t.text)
         if att.content is not None:
-            for m in mentions:
-                if m.start_char >= att.content.start and m.end_char <= att.content.end and m.name != speaker:
-                    if not any(name == m.name for name, _ in seen):
-                        add(m.name, "mentioned", m.text)
+            for m in mentions.within(att.content.start, att.content.end):
+                if m.name != speaker and not any(name == m.name for name, _ in seen):
+                    add(m.name, "mentioned", m.text)
         return out
 
     def _named_target(self, t, reader: _DocReader) -> str | None:
@@ -832,20 +874,19 @@ class Resolver:
             add(member, org, fact.relation, role, statement_at(fact.start) if fact.end else None)
 
     @staticmethod
-    def _fact_mention(surface: str, fact: AffiliationFact, mentions: list[_Mention]) -> _Mention | None:
+    def _fact_mention(surface: str, fact: AffiliationFact, mentions: _Index) -> _Mention | None:
         """The mention a fact's surface name refers to: inside the fact's span when it has one."""
         form = normalise(surface)
-        pool = [m for m in mentions if m.start_char >= fact.start and m.end_char <= fact.end] if fact.end else []
-        for group in (pool, mentions):
-            exact = [m for m in group if form in (normalise(m.text), normalise(m.name))]
-            if exact:
-                return exact[0]
-            within = [m for m in group if normalise(m.text) and normalise(m.text) in form]
-            if within and group is pool:
-                return max(within, key=lambda m: len(m.text))
-        return None
+        pool = mentions.within(fact.start, fact.end) if fact.end else []
+        exact = [m for m in pool if form in (m.form, normalise(m.name))]
+        if exact:
+            return exact[0]
+        within = [m for m in pool if m.form and m.form in form]
+        if within:
+            return max(within, key=lambda m: len(m.text))
+        return mentions.by_form.get(form)
 
-    def _fact_actor(self, surface: str, fact: AffiliationFact, mentions: list[_Mention]) -> str | None:
+    def _fact_actor(self, surface: str, fact: AffiliationFact, mentions: _Index) -> str | None:
         m = self._fact_mention(surface, fact, mentions)
         if m is not None:
             return m.name
