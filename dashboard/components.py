@@ -222,7 +222,8 @@ class _EdgeWidth:
     def dump() -> dict:
         return {"selector": "edge", "style": {
             "width": "mapData(count, 1, 20, 1.5, 7)", "label": "data(caption)", "font-size": 9,
-            "min-zoomed-font-size": 7, "text-rotation": "autorotate", "color": "#555"}}
+            "min-zoomed-font-size": 7, "text-rotation": "autorotate", "color": "#333",
+            "text-background-color": "#ffffff", "text-background-opacity": 0.85}}
 
 
 class _Focus:
@@ -239,4 +240,5 @@ def node_styles() -> list:
 def edge_styles() -> list:
     # st_link_analysis 0.4 warns about its own deprecated `labeled` default on every EdgeStyle.
     warnings.filterwarnings("ignore", message="Paramter `labeled` is deprecated")
-    return [_EdgeWidth()] + [EdgeStyle(t, colour, directed=True) for t, colour in EDGE_COLOUR.items()]
+    # Last, so its white label background wins over the per-type colour.
+    return [EdgeStyle(t, colour, directed=True) for t, colour in EDGE_COLOUR.items()] + [_EdgeWidth()]

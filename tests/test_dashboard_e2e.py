@@ -104,6 +104,8 @@ def test_search_statements_in_the_browser(dashboard, page):
     page.get_by_role("link", name="Yasser Farhan").first.click()
     _settle(page)
     page.get_by_role("heading", name="Yasser Farhan").wait_for(timeout=30_000)
+    page.get_by_text("Accusations made", exact=True).first.wait_for(timeout=30_000)
+    _settle(page)
     page.screenshot(path=str(ARTIFACTS / "actor.png"), full_page=True)
 
 
@@ -114,5 +116,9 @@ def test_every_page_renders(dashboard, page):
         page.goto(f"{dashboard}/{path}")
         _settle(page)
         page.get_by_role("heading", name=expect).first.wait_for(timeout=30_000)
+        if path == "graph":  # the network component draws in its own frame
+            frame = page.frame_locator("iframe").first
+            frame.locator("canvas").first.wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)
         assert page.locator("[data-testid='stException']").count() == 0
         page.screenshot(path=str(ARTIFACTS / f"{path.split('?')[0] or 'overview'}.png"), full_page=True)
