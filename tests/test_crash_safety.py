@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import time
 
 import pytest
+import sqlalchemy as sa
 from ingest_procs import check_consistent, count_documents, expected_statements, start_ingest
 from synthetic import write_corpus
 
@@ -17,22 +19,39 @@ pytestmark = pytest.mark.slow
 N_DOCS = 40
 
 
-def kill_when_stored(url: str, proc, n: int, timeout: float = 300) -> None:
-    """SIGKILL ``proc`` as soon as ``n`` documents are in the KB (polled every 5 ms)."""
+def kill_when(proc, ready, what: str, timeout: float = 300) -> None:
+    """SIGKILL ``proc`` as soon as ``ready()`` (polled every few ms) is true."""
     deadline = time.monotonic() + timeout
-    while count_documents(url) < n:
+    while not ready():
         if proc.poll() is not None:
-            pytest.fail(f"kb ingest exited ({proc.returncode}) before {n} documents were stored: "
-                        f"{proc.stderr.read()[-2000:]}")
+            pytest.fail(f"kb ingest exited ({proc.returncode}) before {what}: {proc.stderr.read()[-2000:]}")
         if time.monotonic() > deadline:
             proc.kill()
-            pytest.fail(f"fewer than {n} documents stored after {timeout}s")
-        time.sleep(0.005)
+            pytest.fail(f"no {what} after {timeout}s")
+        time.sleep(0.002)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     proc.stderr.close()
     proc.stdout.close()
     assert proc.returncode == -signal.SIGKILL, "kb ingest finished before the kill: nothing was tested"
+
+
+def writing(url: str) -> bool:
+    """Whether another connection is inside a write transaction on the KB right now."""
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(url.split(":///", 1)[1], timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # fails at once while a writer holds the write lock
+            conn.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            conn.close()
+    with get_engine(url).connect() as conn:  # a transaction that has written something has an xid
+        return conn.execute(sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL")).scalar_one() > 0
 
 
 def test_sigkill_mid_ingest_then_rerun_stores_every_document_once(db_url, tmp_path, nlp):
@@ -42,9 +61,13 @@ def test_sigkill_mid_ingest_then_rerun_stores_every_document_once(db_url, tmp_pa
     get_engine(db_url)  # the schema exists before the first process starts
 
     stored = 0
-    for more in (1, 8):  # killed right after its first commit, then again a batch later
+    kills = [  # right after its first commit; then inside a document's open write transaction
+        (lambda: count_documents(db_url) > 0, "a first document stored"),
+        (lambda: count_documents(db_url) > stored and writing(db_url), "a write transaction"),
+    ]
+    for ready, what in kills:
         proc = start_ingest(db_url, paths)
-        kill_when_stored(db_url, proc, stored + more)
+        kill_when(proc, ready, what)
         after_kill = check_consistent(db_url)
         assert stored < len(after_kill) < N_DOCS
         stored = len(after_kill)
