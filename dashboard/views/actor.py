@@ -112,8 +112,8 @@ def counterparts(rows: list[dict], label: str) -> None:
 with right:
     made, received = profile["accusations_made"], profile["accusations_received"]
     sections = [f"Said ({counts['statements']})", f"About them ({counts['accused'] + counts['addressed']})",
-                f"Accusations made ({counts['accusations_made']})",
-                f"Accused by others ({counts['accused']})", "Timeline", "Ego graph"]
+                f"Accuses ({counts['accusations_made']})",
+                f"Accused ({counts['accused']})", "Timeline", "Ego graph"]
     # One section at a time, computed only when chosen (the ego graph needs the actor graph).
     section = st.segmented_control("Show", sections, default=sections[0], key="actor_section",
                                    label_visibility="collapsed") or sections[0]
