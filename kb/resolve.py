@@ -375,7 +375,7 @@ class _DocReader:
             if span.label_ == "PERSON":
                 self.persons.append((key, _person_display(span), span.start))
             elif span.label_ == "ORG":
-                name = self.lookup_name(span.text, "organization")
+                name = self.lookup_name(span.text)
                 self.orgs.append((tuple(normalise(name).split()), name, span.start))
         # Each distinct name once, at the position of its first mention: lookups stay linear in the
         # number of names, not of mentions, on long documents.
@@ -389,7 +389,7 @@ class _DocReader:
                 if group == "person" and len(entry[0]) > 1:
                     self.by_first.setdefault(entry[0][0], []).append(entry)
 
-    def lookup_name(self, text: str, kind: str) -> str:
+    def lookup_name(self, text: str) -> str:
         entry = self.lex.get(normalise(text))
         return entry.name if entry else text
 
@@ -415,15 +415,16 @@ class _DocReader:
 
     @staticmethod
     def _longest(names, key: tuple[str, ...], at: int) -> str | None:
+        """The longest name ending with ``key``; when they are different people or bodies ("Bill
+        Clinton", "Hillary Clinton" for "Clinton"), the one named nearest before ``at``."""
         n = len(key)
-        best = None
-        for full, name, pos in names:
-            if len(full) >= n and full[-n:] == key:
-                # longest first; between equals, the nearest before ``at``
-                rank = (len(full), pos if pos <= at else -pos)
-                if best is None or rank > best[0]:
-                    best = (rank, name)
-        return best[1] if best else None
+        found = [(full, name, pos) for full, name, pos in names if len(full) >= n and full[-n:] == key]
+        if not found:
+            return None
+        found = [f for f in found if len(f[0]) > n] or found  # the short name itself is no rival
+        if len({full[0] for full, _, _ in found}) == 1:
+            return max(found, key=lambda f: (len(f[0]), len(f[1])))[1]
+        return max(found, key=lambda f: (f[2] <= at, f[2] if f[2] <= at else -f[2], len(f[0])))[1]
 
     # -- 3. candidates -------------------------------------------------------------------------
 
@@ -463,14 +464,18 @@ class _DocReader:
         """The document's own names: persons' surnames and full names, organisations' full names."""
         lex = Lexicon()
         surnames: dict[str, set[str]] = {}
+        fulls: dict[str, set[str]] = {}
         for key, name, pos in self.persons:
             full = self._person(key, pos) or name
-            lex.add(name, Entry(full, "person", "doc"))
+            fulls.setdefault(name, set()).add(full)
             if len(key) > 1 and key[-1].isalpha():
                 surnames.setdefault(key[-1], set()).add(full)
-        for surname, names in surnames.items():
-            if normalise(surname) not in lex.entries:
-                lex.add(surname, Entry(max(names, key=len), "person", "doc"))
+        for name, found in fulls.items():  # "Clinton" for two Clintons is left to the nearest rule
+            if len(found) == 1:
+                lex.add(name, Entry(found.pop(), "person", "doc"))
+        for surname, names in surnames.items():  # an ambiguous surname is left to the NER + nearest rule
+            if len(names) == 1 and normalise(surname) not in lex.entries:
+                lex.add(surname, Entry(names.pop(), "person", "doc"))
         for key, name, pos in self.orgs:  # full names only: "Coalition" alone is a nominal, not a name
             if self.org_name(key, pos) == name:
                 lex.add(name, Entry(name, "organization", "doc"), override=False)
@@ -513,7 +518,7 @@ class _DocReader:
             if m.kind == "person" and m.end < len(doc) and doc[m.end].lower_ in self.words["regime"]:
                 surname = next((t.text for t in reversed(doc[m.start:m.end]) if t.is_alpha), None)
                 if surname:
-                    name = self.lookup_name(f"{surname} {doc[m.end].lower_}", "government")
+                    name = self.lookup_name(f"{surname} {doc[m.end].lower_}")
                     out.append((0, m.end + 1 - m.start, _Mention(m.start, m.end + 1, name, "government", "regime")))
         return out
 
@@ -535,7 +540,7 @@ class _DocReader:
                 continue
             j, unit = end, doc[k + 1:end]
             if all(_capitalised(t) for t in unit):
-                name = self.lookup_name(f"{owner.name} {unit.text}", "organization")
+                name = self.lookup_name(f"{owner.name} {unit.text}")
                 out.append(_Mention(owner.start, j, name, "organization", "unit",
                                     alias_ok=owner.alias_ok, owner=owner.name))
             else:

@@ -151,6 +151,14 @@ def test_middle_initials_and_unique_first_names_give_one_person(nlp, resolver):
     assert {"Donald J. Trump", "Trump"} <= res.actors["Donald Trump"].aliases
 
 
+def test_a_shared_surname_goes_to_the_nearest_full_name(nlp, resolver):
+    text = ("Hillary Clinton spoke first. Clinton said the plan works. "
+            "Bill Clinton spoke next. Clinton said he agreed.")
+    res = read(nlp, resolver, text)
+    clintons = [m.actor for m in res.mentions if m.text == "Clinton"]
+    assert clintons == ["Hillary Clinton", "Bill Clinton"]
+
+
 def test_relative_pronoun_and_first_person_inside_a_quote(nlp, resolver):
     text = ('The bill was backed by Yasser Farhan, who said it was overdue. '
             'Hillary Clinton said: "I will not give up, and we will win."')
