@@ -81,6 +81,8 @@ def test_a_kb_made_before_migrations_upgrades_in_place(db_url):
                              "VALUES (1, 'peace negotiations failed', 'indirect', 'assertion', 0, 18, 1.0, 'old', false)"))
     engine.dispose()
 
+    shown = CliRunner().invoke(app, ["db", "current", "--url", db_url]).output
+    assert shown == "made before migrations (head is 0002: run `kb db upgrade`)\n"
     assert current_revision(get_engine(db_url)) == "0002"
     with session_scope(db_url) as s:
         doc = s.exec(select(Document)).one()

@@ -46,11 +46,14 @@ def upgrade(url: str | None = URL) -> None:
 @app.command()
 def current(url: str | None = URL) -> None:
     """Print the KB's schema revision, and whether it is the newest."""
+    import sqlalchemy as sa
+
     from kb.db import current_revision, head_revision
 
     url, engine = _engine(url)
     try:
         revision = current_revision(engine)
+        legacy = revision is None and sa.inspect(engine).has_table("document")
     except Exception as e:  # noqa: BLE001
         error(f"{_shown(url)}: cannot read the schema revision: {type(e).__name__}: {e}")
         raise typer.Exit(1)
@@ -60,4 +63,5 @@ def current(url: str | None = URL) -> None:
     if revision == head:
         typer.echo(f"{revision} (head)")
     else:
-        typer.echo(f"{revision or 'empty'} (head is {head}: run `kb db upgrade`)")
+        shown = revision or ("made before migrations" if legacy else "empty")
+        typer.echo(f"{shown} (head is {head}: run `kb db upgrade`)")
