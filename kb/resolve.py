@@ -171,7 +171,7 @@ class Lexicon:
     def get(self, form: str) -> Entry | None:
         return self.entries.get(form)
 
-    def copy(self) -> "Lexicon":
+    def copy(self) -> Lexicon:
         return Lexicon(dict(self.entries), dict(self.longest))
 
 
@@ -602,7 +602,7 @@ class Resolver:
             self.lexicon.add(form, Entry(name, kind if kind in ACTOR_KINDS else "unknown", "analyst"))
 
     @classmethod
-    def from_session(cls, session) -> "Resolver":
+    def from_session(cls, session) -> Resolver:
         """A resolver that also knows the analysts' aliases stored in the KB."""
         from sqlmodel import select
 
@@ -697,7 +697,8 @@ class Resolver:
                 outer = [o for o in result.statements if o is not rs and o.speaker and o.attribution.content
                          and o.attribution.content.start <= src.start < o.attribution.content.end]
                 if outer:
-                    rs.speaker, rs.speaker_rule = min(outer, key=lambda o: len(o.attribution.content.text)).speaker, "quote"
+                    inner = min(outer, key=lambda o: len(o.attribution.content.text))
+                    rs.speaker, rs.speaker_rule = inner.speaker, "quote"
                     rs.targets = [t for t in rs.targets if t.actor != rs.speaker]
 
     def _speaker(self, att, doc, reader, mentions, prior, names, roles) -> tuple[str | None, str | None]:
@@ -817,7 +818,8 @@ class Resolver:
                 out.append(ResolvedTarget(name, role, text))
 
         for t in att.targets:
-            over = [(min(m.end_char, t.end) - max(m.start_char, t.start), m) for m in mentions.overlapping(t.start, t.end)]
+            over = [(min(m.end_char, t.end) - max(m.start_char, t.start), m)
+                    for m in mentions.overlapping(t.start, t.end)]
             if over:
                 add(max(over, key=lambda o: o[0])[1].name, t.role, t.text)
                 continue

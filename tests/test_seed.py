@@ -76,7 +76,16 @@ def extracted(nlp) -> SeedView:
 def stored(seed_kb) -> SeedView:
     """What `kb ingest` stored: read straight from the tables."""
     from kb.db import session_scope
-    from kb.models import Actor, Affiliation, Alias, Document, Mention, Source, Statement, StatementTarget
+    from kb.models import (
+        Actor,
+        Affiliation,
+        Alias,
+        Document,
+        Mention,
+        Source,
+        Statement,
+        StatementTarget,
+    )
 
     with session_scope(seed_kb) as s:
         names = {a.id: a.name for a in s.exec(select(Actor)).all()}
