@@ -132,7 +132,7 @@ def test_evidence_cap_keeps_newest_statements(kb_url):
         G = graph.build_graph(s, evidence_cap=1)
         newest = graph.accusations(s, by="Yasser Farhan", against="Russia")[-1]["statement_id"]
     e = edge(G, "Yasser Farhan", "Russia", "accuses")
-    assert e["count"] == 2 and e["statements"] == [newest]
+    assert e["count"] == 2 and e["statements"] == (newest,)
 
 
 def test_weighted_view_sums_counts(G):
@@ -322,8 +322,8 @@ def test_export_round_trip(G, tmp_path, fmt):
         assert b["type"] == d["type"] == k
         assert int(b["count"]) == d["count"]
         assert (b["first"], b["last"]) == (d["first"], d["last"])
-        assert list(b["statements"]) == d["statements"]
-        assert list(b["documents"]) == d["documents"]
+        assert list(b["statements"]) == list(d["statements"])
+        assert list(b["documents"]) == list(d["documents"])
 
 
 def test_gexf_is_dynamic_and_typed_for_gephi(G, tmp_path):
@@ -375,3 +375,12 @@ def test_seed_acceptance(seed_kb):
     hop = found[0][0]
     assert (hop["from"], hop["to"]) == ("Yasser Farhan", "Russia")
     assert any(e["type"] == "accuses" and e["evidence"] for e in hop["edges"])
+
+
+def test_ego_limit_keeps_the_strongest_links(kb_url):
+    with session_scope(kb_url) as s:
+        E = graph.ego(s, "Russia", limit=3)
+        full = graph.ego(s, "Russia", limit=None)
+    assert E.graph["truncated"] and not full.graph["truncated"]
+    # two statements link Russia with Yasser Farhan and with the Coalition, one with the others
+    assert {d["label"] for _, d in E.nodes(data=True)} == {"Russia", "Yasser Farhan", "Syrian Coalition"}

@@ -100,14 +100,17 @@ def ego(
     actor: str = typer.Argument(..., help="The actor at the centre."),
     radius: int = typer.Option(1, "--radius", "-r", min=1, help="Hops from the centre."),
     types: list[str] | None = TYPES, since: datetime = SINCE, until: datetime = UNTIL,
+    limit: int = typer.Option(500, "--limit", "-n", min=1, help="At most this many actors (strongest links first)."),
     fmt: Format = FORMAT,
 ) -> None:
     """The actors within --radius hops of ACTOR and the edges among them."""
     from kb import graph
 
     with _session() as s:
-        E = graph.ego(s, actor, radius=radius, types=types, since=_day(since), until=_day(until))
+        E = graph.ego(s, actor, radius=radius, types=types, since=_day(since), until=_day(until), limit=limit)
     label = E.nodes[E.graph["centre"]]["label"]
+    if E.graph["truncated"]:
+        note(f"kept the {limit} most strongly linked actors (raise --limit for more)")
     emit(graph.edge_rows(E), EDGE_COLUMNS, fmt,
          title=f"Ego network of {label} (radius {radius}): {E.number_of_nodes()} actors, "
                f"{E.number_of_edges()} edges")

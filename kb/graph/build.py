@@ -104,8 +104,8 @@ class _Edge:
     def attributes(self) -> dict:
         recent = list(reversed(self.recent or ()))
         return {"count": self.count, "n_documents": len(self.docs) if isinstance(self.docs, set) else 1,
-                "first": self.first, "last": self.last, "statements": [sid for sid, _ in recent],
-                "documents": list(dict.fromkeys(did for _, did in recent))}
+                "first": self.first, "last": self.last, "statements": tuple(sid for sid, _ in recent),
+                "documents": tuple(dict.fromkeys(did for _, did in recent))}
 
 
 def store_state(session: Session) -> str:
@@ -133,12 +133,14 @@ def _build(session, since, until, evidence_cap) -> nx.MultiDiGraph:
     stream = _statement_edges(since, until).add_columns(Statement.id, Statement.document_id,
                                                         _day(Statement.published))
     edges: dict[tuple, _Edge] = {}
+    days: dict = {}  # one string object per distinct day, shared by every edge dated that day
     for u, v, t, sid, did, day in _rows(session, stream):
+        day = days.setdefault(day, _iso(day))
         e = edges.get((u, v, t))
         if e is None:
-            edges[(u, v, t)] = _Edge(sid, did, _iso(day), evidence_cap)
+            edges[(u, v, t)] = _Edge(sid, did, day, evidence_cap)
         else:
-            e.add(sid, did, _iso(day))
+            e.add(sid, did, day)
     while edges:  # pop as we go: the accumulators are freed while the graph grows
         (u, v, t), e = edges.popitem()
         G.add_edge(u, v, key=t, type=t, **e.attributes())
@@ -154,23 +156,20 @@ def _build(session, since, until, evidence_cap) -> nx.MultiDiGraph:
     for u, v, relation, role, sid, did, published in _rows(session, aff):
         t = relation if relation in ("member_of", "part_of") else "member_of"
         G.add_edge(u, v, key=t, type=t, count=1, n_documents=1 if did else 0, first=_iso(published),
-                   last=_iso(published), statements=[sid] if sid else [], documents=[did] if did else [],
+                   last=_iso(published), statements=(sid,) if sid else (), documents=(did,) if did else (),
                    role=role)
     return G
 
 
 def weighted(G: nx.MultiDiGraph, types=None) -> nx.DiGraph:
     """The DiGraph the algorithms run on: one edge per ordered pair, weight = summed counts."""
+    pairs: dict[tuple, int] = {}
+    for u, v, t, n in G.edges(keys=True, data="count"):
+        if types is None or t in types:
+            pairs[(u, v)] = pairs.get((u, v), 0) + n
     D = nx.DiGraph()
     D.add_nodes_from(G.nodes(data=True))
-    for u, v, t, n in G.edges(keys=True, data="count"):
-        if types is not None and t not in types:
-            continue
-        if D.has_edge(u, v):
-            D[u][v]["weight"] += n
-            D[u][v]["types"].append(t)
-        else:
-            D.add_edge(u, v, weight=n, types=[t])
+    D.add_weighted_edges_from((u, v, w) for (u, v), w in pairs.items())
     return D
 
 

@@ -6,7 +6,7 @@ sentence) is fetched from the tables on demand, so the graph stays small.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from datetime import date
 from itertools import islice, pairwise
 
@@ -20,6 +20,7 @@ from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
 
 CENTRALITY_MEASURES = ("degree", "accused", "pagerank", "betweenness")
 BETWEENNESS_SAMPLE = 500  # pivots for approximate betweenness on large graphs
+EGO_LIMIT = 500  # actors in an ego network unless the caller asks for more
 PATH_CANDIDATES = 200  # shortest paths ranked by strength before the best are returned
 
 
@@ -180,24 +181,43 @@ def _edge_row(G, u, v, d) -> dict:
     return row
 
 
+def _link_weight(G, a, b, types) -> int:
+    """Statements linking two actors, both directions."""
+    w = 0
+    for x, y in ((a, b), (b, a)):
+        for k, d in G.succ[x].get(y, {}).items():
+            if types is None or k in types:
+                w += d["count"]
+    return w
+
+
 def ego(session: Session, actor, radius: int = 1, types=None, since: date | None = None,
-        until: date | None = None) -> nx.MultiDiGraph:
+        until: date | None = None, limit: int | None = EGO_LIMIT) -> nx.MultiDiGraph:
     """The actors within ``radius`` hops of ``actor`` (either direction) and the edges among them,
-    keeping only edges of ``types`` and statements dated in [since, until]."""
+    keeping only edges of ``types`` and statements dated in [since, until].
+
+    At most ``limit`` actors: each ring keeps its most strongly linked actors first, and the
+    graph's ``truncated`` attribute says whether some were left out (a hub's whole
+    neighbourhood can be most of the KB)."""
     types = check_types(types)
     G = _window_graph(session, since, until)
     centre = _actor_id(session, actor)
     seen = {centre: 0}
-    frontier = deque([centre])
-    while frontier:
-        n = frontier.popleft()
-        if seen[n] >= radius:
-            continue
-        for m in _neighbours(G, n, types, directed=False):
-            if m not in seen:
-                seen[m] = seen[n] + 1
-                frontier.append(m)
-    sub = nx.MultiDiGraph(centre=centre, radius=radius, since=G.graph.get("since"), until=G.graph.get("until"))
+    ring, truncated = [centre], False
+    for dist in range(1, radius + 1):
+        found: dict[int, int] = {}
+        for n in ring:
+            for m in _neighbours(G, n, types, directed=False):
+                if m not in seen:
+                    found[m] = found.get(m, 0) + _link_weight(G, n, m, types)
+        ring = sorted(found, key=lambda m: (-found[m], m))
+        if limit is not None and len(seen) + len(ring) > limit:
+            ring, truncated = ring[:max(0, limit - len(seen))], True
+        seen.update((m, dist) for m in ring)
+        if not ring:
+            break
+    sub = nx.MultiDiGraph(centre=centre, radius=radius, truncated=truncated, since=G.graph.get("since"),
+                          until=G.graph.get("until"))
     sub.add_nodes_from((n, {**G.nodes[n], "distance": dist}) for n, dist in seen.items())
     sub.add_edges_from((u, v, k, d) for u in seen for v, keys in G.succ[u].items() if v in seen
                        for k, d in keys.items() if types is None or k in types)
