@@ -42,18 +42,23 @@ _plain_extension("meta", DocumentMeta, many=False)
     "kb_attributions",
     default_config={
         "cues_path": "",  # empty: <KB_DATA_DIR>/cues.tsv
+        "frames_path": "",  # empty: <KB_DATA_DIR>/cue_frames.tsv; "-": none
         "accusation_terms_path": "",
         "affiliation_terms_path": "",
-        "min_precision": 0.1,  # cue verbs with a content clause or quotation
-        "min_precision_object": 0.35,  # cue verbs whose content is an object ("criticized X")
+        "min_frame_precision": 0.35,  # a cue in a frame mined from PolNeAR train
+        # cues in frames the corpus lacks: by the cue word's precision
+        "min_precision": 0.1,  # with a content clause or quotation
+        "min_precision_object": 0.35,  # with an object as content ("criticized X")
         "follow_quotes": True,  # “A,” he said. “B.” -> content A + B
     },
 )
-def make_attributions(nlp: Language, name: str, cues_path: str, accusation_terms_path: str,
-                      affiliation_terms_path: str, min_precision: float,
+def make_attributions(nlp: Language, name: str, cues_path: str, frames_path: str,
+                      accusation_terms_path: str, affiliation_terms_path: str,
+                      min_frame_precision: float, min_precision: float,
                       min_precision_object: float, follow_quotes: bool) -> AttributionExtractor:
-    return AttributionExtractor(nlp, cues_path, accusation_terms_path, affiliation_terms_path,
-                                min_precision, min_precision_object, follow_quotes)
+    return AttributionExtractor(nlp, cues_path, frames_path, accusation_terms_path,
+                                affiliation_terms_path, min_precision, min_precision_object,
+                                min_frame_precision, follow_quotes)
 
 
 __all__ = ["AffiliationFact", "Attribution", "CharSpan", "DocumentMeta", "TargetRef"]

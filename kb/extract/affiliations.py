@@ -76,7 +76,7 @@ def _person_for(role: Token) -> Span | None:
         return _entity_at(appos)
     if role.dep_ == "appos" and role.head.ent_type_ == "PERSON":
         return _entity_at(role.head)
-    if role.dep_ == "compound" and role.head.ent_type_ == "PERSON":
+    if role.dep_ in ("compound", "nmod") and role.head.ent_type_ == "PERSON":
         return _entity_at(role.head)
     return None
 

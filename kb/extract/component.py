@@ -17,7 +17,7 @@ from kb.extract.cues import cue_matcher, find_cues, load_lexicon
 from kb.extract.meta import document_meta, source_line
 from kb.extract.quotes import (adjacent_quote, extend_with_quotes, quote_kind, quote_spans,
                                quote_starting_at)
-from kb.extract.reported import cue_span, reported_speech, subject_of
+from kb.extract.reported import CLAUSAL_RULES, cue_span, reported_speech, subject_of
 from kb.extract.spans import Found, chars, entity_at, merge_parts, subtree_span, trim
 from kb.extract.targets import find_targets, load_accusation_terms
 from kb.extract.types import Attribution, CharSpan
@@ -34,10 +34,13 @@ def _data_path(configured: str, default_name: str) -> Path:
 
 
 class AttributionExtractor:
-    def __init__(self, nlp: Language, cues_path: str = "", accusation_terms_path: str = "",
-                 affiliation_terms_path: str = "", min_precision: float = 0.1,
-                 min_precision_object: float = 0.35, follow_quotes: bool = True):
-        self.lexicon = load_lexicon(str(_data_path(cues_path, "cues.tsv")))
+    def __init__(self, nlp: Language, cues_path: str = "", frames_path: str = "",
+                 accusation_terms_path: str = "", affiliation_terms_path: str = "",
+                 min_precision: float = 0.1, min_precision_object: float = 0.35,
+                 min_frame_precision: float = 0.35, follow_quotes: bool = True):
+        frames = None if frames_path == "-" else str(_data_path(frames_path, "cue_frames.tsv"))
+        self.lexicon = load_lexicon(str(_data_path(cues_path, "cues.tsv")), frames)
+        self.min_frame_precision = min_frame_precision
         self.matcher = cue_matcher(nlp.vocab, self.lexicon)
         self.accusation_terms = load_accusation_terms(
             str(_data_path(accusation_terms_path, "accusation_terms.tsv")))
@@ -57,14 +60,20 @@ class AttributionExtractor:
         doc._.meta = document_meta(text)
         return doc
 
-    def find(self, doc: Doc, text: str, sentences: "Sentences") -> list[Found]:
+    def candidates(self, doc: Doc) -> list[Found]:
+        """Every attribution the rules see, before the precision filter (for mining frames)."""
+        return self.find(doc, doc.text, Sentences(doc), keep_all=True)
+
+    def find(self, doc: Doc, text: str, sentences: "Sentences", keep_all: bool = False) -> list[Found]:
         quotes = quote_spans(text)
         verbs, according = find_cues(doc, self.matcher)
-        found = reported_speech(doc, verbs, self.lexicon, self.min_precision, self.min_precision_object)
+        found = reported_speech(doc, verbs, self.lexicon)
         found += quoted_without_clause(text, [v for v in verbs if not any(f.verb is v for f in found)],
                                        self.lexicon, quotes)
         found += according_to(doc, according, self.lexicon)
         found += speaker_labels(text)
+        if not keep_all:
+            found = [f for f in found if self.keep(f)]
         found = _drop_chrome(text, _dedupe(_outside_quotes(found, quotes)))
         cue_starts = sorted(f.cue[0] for f in found)
         for f in found:
@@ -74,6 +83,19 @@ class AttributionExtractor:
             if self.follow_quotes and f.kind == "direct":
                 f.content = merge_parts(_follow_on_quote(text, sentences, f, quotes, cue_starts), text)
         return sorted(found, key=lambda f: f.cue)
+
+    def keep(self, f: Found) -> bool:
+        """Keep a cue in its frame when that frame's precision on PolNeAR train is high enough;
+        for frames the corpus does not show, fall back on the cue word's own precision."""
+        rule = f.extra.get("rule", "")
+        precision = self.lexicon.frame_precision(f.cue_lemma, rule)
+        if precision is not None:
+            f.confidence = precision
+            return precision >= self.min_frame_precision
+        if rule in ("according_to", "colon"):
+            return True
+        needed = self.min_precision if rule in CLAUSAL_RULES else self.min_precision_object
+        return f.confidence >= needed
 
     def record(self, doc: Doc, text: str, sentences: "Sentences", surnames: set[str],
                f: Found) -> Attribution:
@@ -106,7 +128,7 @@ def quoted_without_clause(text: str, verbs, lexicon, quotes) -> list[Found]:
     found = []
     for verb in verbs:
         key, entry, particle = lexicon.entry_for(verb)
-        if entry is None or entry.precision < 0.3:
+        if entry is None:
             continue
         subj = subject_of(verb)
         cue = cue_span(verb, particle)

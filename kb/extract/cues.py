@@ -7,7 +7,7 @@ introduces an attribution); the extractors demand more evidence from low-precisi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +29,11 @@ class CueEntry:
 @dataclass(frozen=True)
 class CueLexicon:
     entries: dict[str, CueEntry]
+    # (cue, frame) -> precision of the extractor's attributions with that cue in that frame
+    frames: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def frame_precision(self, cue: str, frame: str) -> float | None:
+        return self.frames.get((cue, frame))
 
     def get(self, key: str) -> CueEntry | None:
         return self.entries.get(key)
@@ -54,16 +59,23 @@ class CueLexicon:
 
 
 @lru_cache(maxsize=8)
-def load_lexicon(path: str | Path, min_precision: float = 0.0) -> CueLexicon:
-    """Read cues.tsv, keeping cues with at least ``min_precision``."""
+def load_lexicon(path: str | Path, frames_path: str | Path | None = None) -> CueLexicon:
+    """Read cues.tsv and, when given and present, cue_frames.tsv."""
     entries = {}
+    for row in _rows(path):
+        cue, claim_type, _annotated, _seen, precision = row[:5]
+        entries[cue] = CueEntry(cue, claim_type, float(precision))
+    frames = {}
+    if frames_path and Path(frames_path).exists():
+        for cue, frame, _matched, _found, precision in (r[:5] for r in _rows(frames_path)):
+            frames[(cue, frame)] = float(precision)
+    return CueLexicon(entries, frames)
+
+
+def _rows(path: str | Path):
     for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("cue\t"):
-            continue
-        cue, claim_type, _annotated, _seen, precision = line.split("\t")[:5]
-        if float(precision) >= min_precision:
-            entries[cue] = CueEntry(cue, claim_type, float(precision))
-    return CueLexicon(entries)
+        if line.strip() and not line.startswith("#") and not line.startswith("cue\t"):
+            yield line.split("\t")
 
 
 def cue_matcher(vocab: Vocab, lexicon: CueLexicon) -> Matcher:

@@ -16,6 +16,9 @@ from kb.extract.cues import CueLexicon
 from kb.extract.spans import Found, chars, minus, subtree_span, trim
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+# Frames where the cue takes a clause: a weak cue word is enough. Object frames ("backed X")
+# are often not attributions at all, so they need a cue word that usually is one.
+CLAUSAL_RULES = ("ccomp", "parataxis", "passive", "xcomp")
 # Verbs whose subject a cue verb shares when it has none itself ("..., saying", "and added").
 _SHARES_SUBJECT = ("xcomp", "advcl", "conj", "pcomp")
 _AUX = ("aux", "auxpass", "neg")
@@ -25,8 +28,8 @@ _NOT_CONTENT_PREPS = {"in", "at", "on", "during", "after", "before", "since", "w
 _EXPLETIVES = {"it", "there"}
 
 
-def reported_speech(doc: Doc, verbs: list[Token], lexicon: CueLexicon, min_precision: float,
-                    min_precision_object: float) -> list[Found]:
+def reported_speech(doc: Doc, verbs: list[Token], lexicon: CueLexicon) -> list[Found]:
+    """Every cue verb with a content frame; kb.extract.component decides which to keep."""
     found = []
     for verb in verbs:
         key, entry, particle = lexicon.entry_for(verb)
@@ -36,9 +39,6 @@ def reported_speech(doc: Doc, verbs: list[Token], lexicon: CueLexicon, min_preci
         if result is None:
             continue
         content, rule, source, cue, addressee = result
-        needed = min_precision if rule in ("ccomp", "parataxis", "passive") else min_precision_object
-        if entry.precision < needed:
-            continue
         found.append(
             Found(cue=cue, source=source, content=content, kind="indirect", cue_lemma=key,
                   claim_type=entry.claim_type, verb=verb, confidence=round(entry.precision, 3),
@@ -83,6 +83,10 @@ def _attribution_for(verb: Token, particle: Token | None):
         elif obj is not None:
             content = [chars(trim(subtree_span(obj)))]
         rule = "particle"
+    elif (xcomp := next((c for c in verb.rights if c.dep_ == "xcomp"), None)) is not None and not any(
+            c.dep_ in ("dobj", "dative") for c in verb.rights):
+        content = [chars(trim(subtree_span(xcomp)))]  # "plans to cut jobs"
+        rule = "xcomp"
     else:
         rights = [c for c in verb.rights if c.dep_ in _OBJECT_CONTENT
                   and not (c.dep_ == "prep" and c.lower_ in _NOT_CONTENT_PREPS)]
