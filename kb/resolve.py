@@ -120,6 +120,8 @@ PRONOUNS = {
     "them": ("organization", "country", "government", "group", "person"),
 }
 FIRST_PERSON = {"i", "me", "we", "us"}
+NAME_PARTICLES = {"al", "bin", "ibn", "abu", "de", "da", "di", "du", "del", "der", "van", "von", "le",
+                  "la", "el", "bint", "ben", "dos", "das", "y"}
 # A capital in the object of one of these is a place ("airstrikes in Damascus"), not an actor.
 LOCATIVE = {"in", "at", "near", "across", "around", "outside", "inside", "into", "from", "to",
             "toward", "towards", "through", "throughout", "over", "within", "via", "between", "on"}
@@ -269,6 +271,22 @@ def _person_display(span: Span) -> str:
     return "".join(t.text_with_ws for t in kept[:-1]) + kept[-1].text if kept else span.text
 
 
+def _majority_labels(spans: list[Span]) -> list[Span]:
+    """One label per name in a document: "Farhan" tagged PERSON twice and GPE once is a PERSON."""
+    votes: dict[str, dict[str, int]] = {}
+    for span in spans:
+        counts = votes.setdefault(span.text, {})
+        counts[span.label_] = counts.get(span.label_, 0) + 1
+    for span in spans:
+        ranked = sorted(votes[span.text].items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] > ranked[1][1]:
+            span.label_ = ranked[0][0]
+        elif len(ranked) > 1 and len(span) == 1:  # a tie: one bare word is a place or body sooner than a person
+            tied = [label for label, n in ranked if n == ranked[0][1]]
+            span.label_ = next((x for x in ("GPE", "ORG", "NORP") if x in tied), span.label_)
+    return spans
+
+
 def _capitalised(token) -> bool:
     return token.text[:1].isupper() and token.is_alpha
 
@@ -332,14 +350,33 @@ class _DocReader:
                 for i in range(ent.start, ent.end):
                     self.junk[i] = True
                 continue
-            poss = next((t.i for t in span if _is_possessive(t)), None)
+            poss = next((t.i for t in span if _tok_norm(t) == "'s"), None)  # not "Fishers' Union"
             if poss is not None:  # "the Coalition's Media Department": the owner here, the unit later
                 span = self._trim(self.doc[span.start:poss])
                 if span is None:
                     continue
             span.label_ = ent.label_
+            if span.label_ == "PERSON":
+                span = self._whole_person(span)
+                if span is None:
+                    continue
+            elif len(span) == 1 and span.end < len(self.doc) and self.low[span.end] in self.words["title"]:
+                continue  # "Trade" in "Trade Minister Ana Roth" is part of a title
             spans.append(span)
-        return self._titled_orgs(spans)
+        return self._titled_orgs(_majority_labels(spans))
+
+    def _whole_person(self, span: Span) -> Span | None:
+        """A person's name with the surname the small model sometimes leaves out ("Tomas [Wierling]");
+        None when it is not written as a name ("Velorian boats")."""
+        doc, end = self.doc, span.end
+        while end < len(doc) and end - span.end < 2 and doc[end].pos_ == "PROPN" and _capitalised(doc[end]) \
+                and not doc[end].ent_type_:
+            end += 1
+        span = doc[span.start:end]
+        span.label_ = "PERSON"
+        if any(t.is_alpha and not t.text[:1].isupper() and t.lower_ not in NAME_PARTICLES for t in span):
+            return None
+        return span
 
     def _titled_orgs(self, spans: list[Span]) -> list[Span]:
         """Add "the" + Title Case words ending in an organisation noun ("the Syrian Coalition") where
@@ -455,6 +492,16 @@ class _DocReader:
                             _Mention(i, j, entry.name, entry.kind, entry.rule)))
                 break
         return out
+
+    @staticmethod
+    def acts(span: Span) -> bool:
+        """Whether a name is an agent, patient or possessor here (subject, object, "by X", "X's")."""
+        tok = span.root
+        while tok.dep_ == "conj" and tok.head is not tok:
+            tok = tok.head
+        if tok.dep_ == "pobj":
+            return tok.head.lower_ == "by"
+        return tok.dep_ in ("nsubj", "nsubjpass", "dobj", "dative", "poss")
 
     def _acts(self, span: Span) -> bool:
         root = span.root
@@ -574,7 +621,9 @@ class _DocReader:
             if root.tag_ in ("NNPS", "NNS") and root.dep_ not in ("amod", "compound"):
                 return _Mention(span.start, span.end, span.text, "group", label)
             return None
-        return None  # a GPE not in the lexicon is a place (a city, a region), not an actor
+        if label == "GPE":  # not in the lexicon: a place, unless the text makes it act (see _mentions)
+            return _Mention(span.start, span.end, span.text, "unknown", label, alias_ok=True)
+        return None
 
     def sentence_of(self, char: int) -> int:
         return bisect_right(self.sent_starts, char) - 1
@@ -652,6 +701,11 @@ class Resolver:
         if units:
             chosen = reader.select([(0, m.end - m.start, m) for m in units] +
                                    [(1, m.end - m.start, m) for m in chosen])
+        # A place the lexicon does not know is an actor only if the text makes it act somewhere
+        # ("Kestrany accused Veloria"), not where things merely happen ("cod landed in Veloria").
+        places = [m for m in chosen if m.label == "GPE" and m.kind == "unknown"]
+        acting = {m.name for m in places if reader.acts(doc[m.start:m.end])}
+        chosen = [m for m in chosen if m.label != "GPE" or m.kind != "unknown" or m.name in acting]
         for m in chosen:
             entry = self.lexicon.get(normalise(m.name))  # an analyst's or the lexicon's canonical form
             if entry is not None and m.kind not in ("country",):

@@ -260,6 +260,26 @@ def test_unknown_places_are_not_actors_but_named_groups_are(nlp, resolver):
     assert res.actors["Free Syrian Army"].kind == "organization"
 
 
+def test_places_act_only_as_subjects_objects_or_possessors(nlp, resolver):
+    text = ("Kestrany accused Veloria of breaking the accord. Boats landed cod in Port Amsel. "
+            "The fleet left Port Amsel's harbour.")
+    res = read(nlp, resolver, text)
+    assert res.actors["Kestrany"].kind == "unknown"  # not in the lexicon: kind left for an analyst
+    assert "Port Amsel" in res.actors  # it possesses a harbour in the last sentence
+    res = read(nlp, resolver, "Boats landed cod in Port Amsel and sailed to Aleppo.")
+    assert not res.actors
+
+
+def test_ner_slips_are_repaired(nlp, resolver):
+    text = ("Kestrany's Foreign Minister Tomas Wierling spoke. Trade Minister Ana Roth answered. "
+            "Mara Ekdahl of the Northern Fishers' Union agreed.")
+    res = read(nlp, resolver, text)
+    persons = {n for n, a in res.actors.items() if a.kind == "person"}
+    assert {"Tomas Wierling", "Ana Roth", "Mara Ekdahl"} <= persons
+    assert "Tomas" not in res.actors and "Trade" not in res.actors
+    assert "Northern Fishers' Union" in res.actors and "Northern Fishers" not in res.actors
+
+
 # --- alias data and analysts' overrides ---------------------------------------------------------
 
 def test_alias_file_is_data_a_user_can_extend(nlp, tmp_path):
