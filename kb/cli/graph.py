@@ -100,7 +100,7 @@ def ego(
     actor: str = typer.Argument(..., help="The actor at the centre."),
     radius: int = typer.Option(1, "--radius", "-r", min=1, help="Hops from the centre."),
     types: list[str] | None = TYPES, since: datetime = SINCE, until: datetime = UNTIL,
-    limit: int = typer.Option(500, "--limit", "-n", min=1, help="At most this many actors (strongest links first)."),
+    limit: int = typer.Option(200, "--limit", "-n", min=1, help="At most this many actors (strongest links first)."),
     fmt: Format = FORMAT,
 ) -> None:
     """The actors within --radius hops of ACTOR and the edges among them."""

@@ -20,7 +20,7 @@ from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
 
 CENTRALITY_MEASURES = ("degree", "accused", "pagerank", "betweenness")
 BETWEENNESS_SAMPLE = 500  # pivots for approximate betweenness on large graphs
-EGO_LIMIT = 500  # actors in an ego network unless the caller asks for more
+EGO_LIMIT = 200  # actors in an ego network unless the caller asks for more
 PATH_CANDIDATES = 200  # shortest paths ranked by strength before the best are returned
 
 
