@@ -29,7 +29,8 @@ class AliasConflict(EditError):
     def __init__(self, surface: str, actor: str, other: str, n: int):
         self.surface, self.actor, self.other, self.n = surface, actor, other, n
         super().__init__(
-            f"{surface!r} already names {other!r} ({n} statements and affiliations); "
+            f"{surface!r} already names {other!r}, which has {n} statement{'s' * (n != 1)} or "
+            f"affiliation{'s' * (n != 1)} of its own; "
             f"merge it into {actor!r} with `kb actors merge {_q(actor)} {_q(other)}` "
             f"or `kb alias add {_q(surface)} {_q(actor)} --merge`")
 
