@@ -1,94 +1,73 @@
 """How the read API (kb.query) scales: p50/p95 per query on synthetic KBs of growing size.
 
-Writes SQLite KBs with the real schema (migrations, FTS triggers included) holding N statements
-with word-salad contents, Zipf-distributed speakers and targets, then runs every query ``--runs``
-times with varied arguments (speakers, words, cursors) and prints p50/p95 in ms per size, and the
-p95 ratio between the largest and the smallest KB (issue 7 target: under 2x).
+The KBs come from ``kb bench-generate`` (statements/10 documents, statements/20 actors, seed 0),
+written once into ``--dir`` as ``bench-<N>.sqlite`` and reused (the files `benchmarks/run_all.sh`
+and `bench_queries.py` make). Arguments are drawn from the KB: the 200 most active speakers,
+common words of the vocabulary, outlets, statement and document ids. Every query runs ``--runs``
+times (fewer when one call takes seconds: at most ``--budget`` seconds per query); p50/p95 in ms
+per size, and the p95 ratio between the largest and the smallest KB (issue 7 target: under 2x).
 
-    .venv/bin/python benchmarks/query_scale.py --sizes 10000 1000000
+    .venv/bin/python benchmarks/query_scale.py --sizes 10000 100000 1000000 --dir /tmp/kb-bench
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
-import sqlite3
 import statistics
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
-WORDS = [f"w{i}" for i in range(5000)] + ["war", "crimes", "hospital", "ceasefire", "talks", "bombing"]
-CLAIMS = ["accusation"] * 4 + ["assertion"] * 3 + ["report", "denial", "warning", "call_to_action"]
-KINDS = ["indirect"] * 5 + ["direct", "mixed", "according_to"]
-ROLES = ["accused"] * 5 + ["addressed"] * 2 + ["mentioned"] * 3
+from sqlalchemy import text
+
+COMMON_WORDS = ("government", "minister", "security", "attack", "talks", "sanctions", "election",
+                "protest", "economy", "military", "ceasefire", "peace", "war", "health", "police")
 
 
-def write_kb(path: Path, n: int, seed: int = 0) -> str:
-    from kb.db import dispose_engine, get_engine
+def kb_file(folder: Path, n: int) -> Path:
+    """``bench-<n>.sqlite`` in ``folder``, generated with kb bench-generate if missing."""
+    from kb.benchgen import generate
+    from kb.db import dispose_engine
 
-    url = f"sqlite:///{path}"
-    get_engine(url)  # the real schema, FTS triggers included
-    dispose_engine(url)
-    rng = random.Random(seed)
-    n_actors = max(50, n // 20)
-    weights = [1 / (i + 1) ** 1.1 for i in range(n_actors)]
-    word_weights = [1 / (i + 1) for i in range(len(WORDS))]
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA synchronous=OFF")
-    con.executemany("INSERT INTO actor (id, name, kind) VALUES (?, ?, ?)",
-                    ((i, f"Actor {i}", ["person", "organization", "country"][i % 3]) for i in range(1, n_actors + 1)))
-    con.executemany("INSERT INTO alias (form, surface, actor_id, origin) VALUES (?, ?, ?, 'extracted')",
-                    ((f"actor {i}", f"Actor {i}", i) for i in range(1, n_actors + 1)))
-    con.executemany("INSERT INTO source (id, name) VALUES (?, ?)", ((i, f"Outlet {i}") for i in range(1, 21)))
-    n_docs = max(1, n // 10)
-    start = date(2015, 1, 1)
-    day = [start + timedelta(days=rng.randrange(3650)) for _ in range(n_docs)]
-    text = "Actor 1 said that the talks failed. " * 20
-    con.executemany(
-        "INSERT INTO document (id, content_hash, title, path, published, source_id, text, n_chars, n_statements, "
-        "ingested_at, extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 10, '2024-01-01', 'bench')",
-        ((i, f"h{i}", f"Document {i}", f"doc{i}.txt", day[i - 1].isoformat(), i % 20 + 1, text, len(text))
-         for i in range(1, n_docs + 1)))
-    batch = 50_000
-    for lo in range(0, n, batch):
-        k = min(batch, n - lo)
-        speakers = rng.choices(range(1, n_actors + 1), weights, k=k)
-        targets = rng.choices(range(1, n_actors + 1), weights, k=k)
-        words = rng.choices(WORDS, word_weights, k=k * 12)
-        st, tg, mn = [], [], []
-        for j in range(k):
-            sid = lo + j + 1
-            doc = (sid - 1) // 10 + 1
-            content = " ".join(words[j * 12:(j + 1) * 12])
-            st.append((sid, doc, speakers[j], f"Actor {speakers[j]}", "said", "say", rng.choice(KINDS),
-                       rng.choice(CLAIMS), content, day[doc - 1].isoformat(), int(rng.random() < 0.001)))
-            tg.append((sid, targets[j], rng.choice(ROLES)))
-            mn.append((doc, speakers[j], 0, 7, "Actor 1"))
-        con.executemany(
-            "INSERT INTO statement (id, document_id, speaker_id, speaker_text, cue_text, cue_lemma, kind, "
-            "claim_type, content_text, speaker_start, speaker_end, cue_start, cue_end, content_start, content_end, "
-            "sentence_start, sentence_end, confidence, extractor_version, published, flagged) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 7, 8, 12, 13, 35, 0, 36, 1.0, 'bench', ?, ?)", st)
-        con.executemany("INSERT OR IGNORE INTO statementtarget (statement_id, actor_id, role) VALUES (?, ?, ?)", tg)
-        con.executemany("INSERT INTO mention (document_id, actor_id, start, end, text) VALUES (?, ?, ?, ?, ?)", mn)
-        con.commit()
-    con.execute("ANALYZE")
-    con.commit()
-    con.close()
-    return url
+    path = folder / f"bench-{n}.sqlite"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        for stale in folder.glob(f"{tmp.name}*"):
+            stale.unlink()
+        t = time.perf_counter()
+        generate(f"sqlite:///{tmp}", max(1, n // 10), n, max(1, n // 20), seed=0)
+        dispose_engine(f"sqlite:///{tmp}")
+        tmp.rename(path)
+        print(f"generated {n} statements in {time.perf_counter() - t:.0f}s: {path}", flush=True)
+    return path
 
 
-def queries(n: int, rng: random.Random):
+def draw(session) -> dict:
+    """Query arguments from the KB itself (not timed)."""
+    c = session.connection()
+    return {
+        "speakers": [r[0] for r in c.execute(text(
+            "SELECT a.name FROM actor a JOIN (SELECT speaker_id, count(*) n FROM statement "
+            "WHERE speaker_id IS NOT NULL GROUP BY speaker_id ORDER BY n DESC LIMIT 200) t "
+            "ON t.speaker_id = a.id"))],
+        "sources": [r[0] for r in c.execute(text("SELECT name FROM source"))],
+        "statements": c.execute(text("SELECT max(id) FROM statement")).scalar(),
+        "documents": c.execute(text("SELECT max(id) FROM document")).scalar(),
+    }
+
+
+def queries(p: dict, rng: random.Random):
     """(name, fn(session)) pairs; each call draws fresh arguments."""
     from kb import query as Q
     from kb.query import StatementFilter as F
 
-    n_actors = max(50, n // 20)
-    actor = lambda: f"Actor {rng.randint(1, min(n_actors, 200))}"  # noqa: E731 - the active ones
-    word = lambda: rng.choice(WORDS[:300])  # noqa: E731
-    year = lambda: rng.randint(2015, 2024)  # noqa: E731
+    actor = lambda: rng.choice(p["speakers"])  # noqa: E731 - the active ones
+    word = lambda: rng.choice(COMMON_WORDS)  # noqa: E731
+    month = lambda: rng.randint(1, 11)  # noqa: E731
+    n = p["statements"]
     return [
         ("search: first page", lambda s: Q.search_statements(s, F())),
         ("search: page at a cursor", lambda s: Q.search_statements(s, F(), cursor=rng.randint(60, n))),
@@ -97,34 +76,39 @@ def queries(n: int, rng: random.Random):
         ("search: claim type", lambda s: Q.search_statements(s, F(claim_type="denial"))),
         ("search: text word", lambda s: Q.search_statements(s, F(text=word()))),
         ("search: text 2 words", lambda s: Q.search_statements(s, F(text=f"{word()} {word()}"))),
-        ("search: speaker+claim+year", lambda s: Q.search_statements(s, F(
-            speaker=actor(), claim_type="accusation", date_from=date(y := year(), 1, 1), date_to=date(y, 12, 31)))),
-        ("search: source", lambda s: Q.search_statements(s, F(source=f"Outlet {rng.randint(1, 20)}"))),
+        ("search: speaker+claim+month", lambda s: Q.search_statements(s, F(
+            speaker=actor(), claim_type="accusation", date_from=date(2024, m := month(), 1),
+            date_to=date(2024, m + 1, 1)))),
+        ("search: source", lambda s: Q.search_statements(s, F(source=rng.choice(p["sources"])))),
         ("count: speaker (cap 10k)", lambda s: Q.count_statements(s, F(speaker=actor()), cap=10_000)),
         ("get_statement", lambda s: Q.get_statement(s, rng.randint(1, n))),
-        ("get_document", lambda s: Q.get_document(s, rng.randint(1, max(1, n // 10)))),
+        ("get_document", lambda s: Q.get_document(s, rng.randint(1, p["documents"]))),
         ("list_documents", lambda s: Q.list_documents(s)),
         ("find_actor", lambda s: Q.find_actor(s, actor().lower())),
         ("store_state", lambda s: Q.store_state(s)),
         ("actor_profile (rank<=200)", lambda s: Q.actor_profile(s, Q.find_actor(s, actor()).id)),
         ("list_actors", lambda s: Q.list_actors(s)),
         ("top_speakers", lambda s: Q.top_speakers(s)),
+        ("top_speakers (a month)", lambda s: Q.top_speakers(
+            s, date_from=date(2024, m := month(), 1), date_to=date(2024, m + 1, 1))),
         ("most_accused", lambda s: Q.most_accused(s)),
+        ("most_accused (a month)", lambda s: Q.most_accused(
+            s, date_from=date(2024, m := month(), 1), date_to=date(2024, m + 1, 1))),
         ("statements_over_time", lambda s: Q.statements_over_time(s)),
         ("stats", lambda s: Q.stats(s)),
     ]
 
 
-def measure(url: str, n: int, runs: int) -> dict[str, tuple[float, float]]:
+def measure(url: str, runs: int, budget: float) -> dict[str, tuple[float, float]]:
     from kb.db import session_scope
 
     rng = random.Random(1)
     out = {}
     with session_scope(url) as s:
-        for name, fn in queries(n, rng):
+        for name, fn in queries(draw(s), rng):
             fn(s)  # warm the page cache
-            times = []
-            for _ in range(runs):
+            times, started = [], time.perf_counter()
+            while len(times) < runs and (len(times) < 5 or time.perf_counter() - started < budget):
                 t = time.perf_counter()
                 fn(s)
                 times.append((time.perf_counter() - t) * 1000)
@@ -135,20 +119,18 @@ def measure(url: str, n: int, runs: int) -> dict[str, tuple[float, float]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--runs", type=int, default=40)
+    ap.add_argument("--budget", type=float, default=20.0, help="Seconds per query at most (5 runs at least).")
     ap.add_argument("--dir", type=Path, default=None, help="Keep the KBs here (reused when present).")
+    ap.add_argument("--json", type=Path, default=None, help="Also write the figures here.")
     args = ap.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="kb-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     results = {}
     for n in args.sizes:
-        path = folder / f"kb_{n}.sqlite"
-        if not path.exists():
-            t = time.perf_counter()
-            write_kb(path, n)
-            print(f"wrote {n} statements in {time.perf_counter() - t:.0f}s: {path}", flush=True)
-        results[n] = measure(f"sqlite:///{path}", n, args.runs)
+        results[n] = measure(f"sqlite:///{kb_file(folder, n)}", args.runs, args.budget)
+        print(f"measured {n:,}", flush=True)
     lo, hi = min(args.sizes), max(args.sizes)
     header = "".join(f"{f'{n:,} p50/p95 ms':>22}" for n in args.sizes)
     print(f"{'query':30}{header}{'p95 ratio':>11}")
@@ -156,6 +138,8 @@ def main() -> None:
         cells = "".join(f"{results[n][name][0]:>12.2f} /{results[n][name][1]:>8.2f}" for n in args.sizes)
         ratio = results[hi][name][1] / max(results[lo][name][1], 1e-6)
         print(f"{name:30}{cells}{ratio:>10.1f}x")
+    if args.json:
+        args.json.write_text(json.dumps({str(n): r for n, r in results.items()}, indent=1))
 
 
 if __name__ == "__main__":

@@ -6,13 +6,14 @@ import components as ui
 import streamlit as st
 
 from kb import edit
+from kb.db import write_with_retry
 
 
 def _apply(fn, *args, **kwargs) -> None:
-    """Run one kb.edit function in its own transaction; show its message; refresh every view."""
+    """Run one kb.edit function in its own write transaction (retried if a concurrent ingest gets
+    in the way); show its message; refresh every view."""
     try:
-        with ui.session_scope(ui.url()) as s:
-            message = fn(s, *args, **kwargs)
+        message = write_with_retry(lambda s: fn(s, *args, **kwargs), ui.url())
     except (edit.EditError, edit.ActorNotFound) as e:
         st.session_state["_edit_msg"] = ("error", str(e))
     else:

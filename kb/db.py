@@ -236,6 +236,22 @@ def _dialect_name(bind) -> str:
     return bind.dialect.name
 
 
+STATEMENT_FTS = sa.table("statement_fts", sa.column("rowid"))  # SQLite's FTS5 index (migration 0002)
+
+
+def _fts5_query(terms: list[str]) -> str:
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def fts_query(bind, text: str):
+    """On SQLite, the WHERE clause ``statement_fts MATCH <text>`` (rows of :data:`STATEMENT_FTS`,
+    rowid = statement id) to join the index on and order by its rowid; None on PostgreSQL."""
+    if _dialect_name(bind) != "sqlite":
+        return None
+    terms = search_terms(text)
+    return sa.literal_column("statement_fts").op("MATCH")(_fts5_query(terms)) if terms else sa.false()
+
+
 def fts_search(bind, text: str) -> sa.Select:
     """Statements matching ``text``: a SELECT of (statement_id, score), higher score = better.
 
@@ -245,12 +261,9 @@ def fts_search(bind, text: str) -> sa.Select:
     """
     terms = search_terms(text)
     if _dialect_name(bind) == "sqlite":
-        fts = sa.table("statement_fts", sa.column("rowid"))
-        query = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        return (sa.select(fts.c.rowid.label("statement_id"),
+        return (sa.select(STATEMENT_FTS.c.rowid.label("statement_id"),
                           (-sa.func.bm25(sa.literal_column("statement_fts"))).label("score"))
-                .select_from(fts)
-                .where(sa.literal_column("statement_fts").op("MATCH")(query) if terms else sa.false()))
+                .select_from(STATEMENT_FTS).where(fts_query(bind, text)))
     # Empty tsqueries (stopwords only) drop out of the && chain; if nothing is left, @@ is false.
     tsquery = None
     for t in terms:

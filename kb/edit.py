@@ -3,7 +3,10 @@
 Each function is one edit: call it inside ``kb.db.session_scope()`` so the edit commits as one
 transaction or not at all. Functions flush, never commit, and return a one-line message saying
 what changed. Aliases written here have ``origin="analyst"``, which the resolver reads back on
-the next ingest; the cached actor graph is dropped when the edit commits.
+the next ingest; the cached actor graph is dropped when the edit commits. Each edit keeps the
+counters (kb.store) right: it adds its deltas and recounts the actors whose statements it moved.
+Run edits in a write transaction (``session_scope(write=True)`` or ``write_with_retry``): on
+SQLite, a deferred transaction that reads then writes fails if an ingest commits in between.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from kb.graph.queries import ActorNotFound, find_actor
 from kb.models import Actor, Affiliation, Alias, Mention, Statement, StatementTarget
 from kb.resolve import normalise
+from kb.store import bump_counters, recount_actors
 
 __all__ = ["ActorNotFound", "AliasConflict", "EditError", "add_alias", "flag_statement", "list_aliases",
            "merge_actors", "remove_alias", "rename_actor"]
@@ -85,10 +89,12 @@ def add_alias(session: Session, surface: str, actor, merge: bool = False) -> str
     if row is None:
         session.add(Alias(form=form, surface=surface.strip(), actor_id=target.id, origin="analyst"))
         session.flush()
+        bump_counters(session, {"aliases": 1})
         return f"added alias {surface!r} -> {target.name!r}"
     moved = row.actor_id != target.id
     row.actor_id, row.origin = target.id, "analyst"
     session.flush()
+    bump_counters(session)
     verb = "moved" if moved else "kept"
     return f"{verb} alias {surface!r} -> {target.name!r} (analyst)"
 
@@ -104,6 +110,7 @@ def remove_alias(session: Session, surface: str) -> str:
         raise EditError(f"{surface!r} is the name of {actor.name!r}; rename the actor instead")
     session.delete(row)
     session.flush()
+    bump_counters(session, {"aliases": -1})
     _after_commit_drop_graph(session)
     return f"removed alias {surface!r} (was -> {actor.name!r})"
 
@@ -132,10 +139,11 @@ def merge_actors(session: Session, keep, drop) -> str:
         update(Statement).where(Statement.speaker_id == d).values(speaker_id=k), execution_options=opts).rowcount
 
     t2 = aliased(StatementTarget)
-    session.execute(delete(StatementTarget).where(
+    gone = {}
+    gone["targets"] = session.execute(delete(StatementTarget).where(
         StatementTarget.actor_id == d,
         exists().where(t2.statement_id == StatementTarget.statement_id, t2.actor_id == k,
-                       t2.role == StatementTarget.role)), execution_options=opts)
+                       t2.role == StatementTarget.role)), execution_options=opts).rowcount
     moved["targets"] = session.execute(
         update(StatementTarget).where(StatementTarget.actor_id == d).values(actor_id=k),
         execution_options=opts).rowcount
@@ -144,7 +152,7 @@ def merge_actors(session: Session, keep, drop) -> str:
         update(Mention).where(Mention.actor_id == d).values(actor_id=k), execution_options=opts).rowcount
 
     a2 = aliased(Affiliation)
-    session.execute(delete(Affiliation).where(
+    gone["affiliations"] = session.execute(delete(Affiliation).where(
         or_(Affiliation.person_id == d, Affiliation.organization_id == d),
         or_(
             # would point at itself after the merge
@@ -155,7 +163,7 @@ def merge_actors(session: Session, keep, drop) -> str:
                            a2.relation == Affiliation.relation, Affiliation.person_id == d),
             exists().where(a2.organization_id == k, a2.person_id == Affiliation.person_id,
                            a2.relation == Affiliation.relation, Affiliation.organization_id == d),
-        )), execution_options=opts)
+        )), execution_options=opts).rowcount
     moved["affiliations"] = session.execute(
         update(Affiliation).where(Affiliation.person_id == d).values(person_id=k), execution_options=opts).rowcount
     moved["affiliations"] += session.execute(
@@ -166,7 +174,8 @@ def merge_actors(session: Session, keep, drop) -> str:
         update(Alias).where(Alias.actor_id == d).values(actor_id=k, origin="analyst"),
         execution_options=opts).rowcount
     form = normalise(drop.name)
-    if session.execute(select(Alias.id).where(Alias.form == form)).first() is None:
+    new_alias = session.execute(select(Alias.id).where(Alias.form == form)).first() is None
+    if new_alias:
         session.add(Alias(form=form, surface=drop.name, actor_id=k, origin="analyst"))
 
     if keep.kind == "unknown":
@@ -178,6 +187,9 @@ def merge_actors(session: Session, keep, drop) -> str:
     session.execute(delete(Actor).where(Actor.id == d), execution_options=opts)
     session.expunge(drop)
     session.flush()
+    recount_actors(session, [k])
+    bump_counters(session, {"actors": -1, "aliases": int(new_alias), "targets": -gone["targets"],
+                            "affiliations": -gone["affiliations"]})
     session.expire_all()
     _after_commit_drop_graph(session)
     detail = ", ".join(f"{n} {what}" for what, n in moved.items() if n)
@@ -199,12 +211,15 @@ def rename_actor(session: Session, actor, new_name: str) -> str:
         raise EditError(f"{new_name!r} already names {clash.name!r}; merge them with "
                         f"`kb actors merge {_q(actor.name)} {_q(clash.name)}`")
     old = actor.name
+    added = 0
     for name in (old, new_name):
         f = normalise(name)
         if session.execute(select(Alias.id).where(Alias.form == f)).first() is None:
             session.add(Alias(form=f, surface=name, actor_id=actor.id, origin="analyst"))
+            added += 1
     actor.name = new_name
     session.flush()
+    bump_counters(session, {"aliases": added})
     _after_commit_drop_graph(session)
     return f"renamed {old!r} to {new_name!r}"
 
@@ -214,7 +229,16 @@ def flag_statement(session: Session, statement_id: int, flagged: bool = True) ->
     st = session.get(Statement, statement_id)
     if st is None:
         raise EditError(f"no statement {statement_id}")
+    sign = int(bool(flagged)) - int(bool(st.flagged))  # +1 flagged now, -1 unflagged, 0 no change
     st.flagged = flagged
     session.flush()
+    if sign:
+        targets = session.scalars(select(StatementTarget.actor_id).where(StatementTarget.statement_id == st.id))
+        recount_actors(session, [*targets, *([st.speaker_id] if st.speaker_id else [])])
+        day = st.published.isoformat() if st.published else ""
+        bump_counters(session, {"flagged": sign, ("kind", st.kind): -sign,
+                                ("claim_type", st.claim_type): -sign, ("day", day): -sign})
+    else:
+        bump_counters(session)
     _after_commit_drop_graph(session)
     return f"statement {statement_id} {'flagged' if flagged else 'unflagged'}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 ACTOR_KINDS = ("person", "organization", "country", "government", "group", "unknown")
@@ -41,12 +41,30 @@ class Document(SQLModel, table=True):
     extractor_version: str = ""
 
 
+def _counter() -> int:
+    return Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
 class Actor(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_actor_n_statements", "n_statements"),  # top speakers, actors by activity
+        Index("ix_actor_n_accused", "n_accused"),  # most accused
+    )
+
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)  # canonical name
     kind: str = Field(default="unknown", index=True)
     external_id: Optional[str] = None  # e.g. a Wikidata QID
     description: Optional[str] = None
+    # Counters over unflagged statements, kept by kb.store (ingest) and kb.edit (merge, flag), so
+    # rankings and profiles read one row instead of counting a big table.
+    n_statements: int = _counter()  # statements made
+    n_accusations_made: int = _counter()  # statements made that accuse someone
+    n_accused: int = _counter()  # statements in which it is accused
+    n_addressed: int = _counter()
+    n_mentioned_in_statements: int = _counter()  # a target with role "mentioned"
+    n_mentions: int = _counter()  # Mention rows (all documents)
+    n_documents: int = _counter()  # documents that mention it
 
 
 class Alias(SQLModel, table=True):
@@ -73,6 +91,9 @@ class Statement(SQLModel, table=True):
     __table_args__ = (
         Index("ix_statement_speaker_published", "speaker_id", "published"),
         Index("ix_statement_claim_type_published", "claim_type", "published"),
+        Index("ix_statement_source_id", "source_id", "id"),  # an outlet's statements, newest first
+        # The few flagged statements, so "all minus flagged" counts never test every row.
+        Index("ix_statement_flagged", "id", sqlite_where=text("flagged = 1"), postgresql_where=text("flagged")),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -95,13 +116,15 @@ class Statement(SQLModel, table=True):
     confidence: float = 1.0
     extractor_version: str = ""
     published: Optional[date] = Field(default=None, index=True)  # copied from Document for date filters
+    source_id: Optional[int] = None  # copied from Document for the outlet filter (no join)
     flagged: bool = False  # an analyst marked it wrong
 
 
 class StatementTarget(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("statement_id", "actor_id", "role"),
-        Index("ix_statementtarget_actor_role", "actor_id", "role"),  # "whom did X accuse" filters
+        # "who accused X": X's statements in id order straight from the index
+        Index("ix_statementtarget_actor_role_statement", "actor_id", "role", "statement_id"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -123,3 +146,19 @@ class Affiliation(SQLModel, table=True):
     role: Optional[str] = None
     statement_id: Optional[int] = Field(default=None, foreign_key="statement.id")
     document_id: Optional[int] = Field(default=None, foreign_key="document.id")
+
+
+class KbCounter(SQLModel, table=True):
+    """KB-wide counters, kept by every write so totals never count a big table.
+
+    ``(name, "")``: version (bumped by every ingest and edit: the dashboard's cache key),
+    documents, statements, flagged, actors, aliases, sources, mentions, targets, affiliations.
+    ``("kind" | "claim_type" | "day", value)``: unflagged statements of that kind, claim type or
+    published day (ISO date, "" for undated).
+    """
+
+    __tablename__ = "kb_counter"
+
+    name: str = Field(primary_key=True)
+    value: str = Field(default="", primary_key=True)
+    n: int = 0

@@ -12,16 +12,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, cast, false, func, or_, select, true
+from sqlalchemy import exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from kb.db import fts_match
+from kb.db import STATEMENT_FTS, fts_match, fts_query, search_terms
 from kb.models import (
     Actor,
     Affiliation,
     Alias,
     Document,
+    KbCounter,
     Mention,
     Source,
     Statement,
@@ -95,22 +96,11 @@ def list_actors(session: Session, q: str | None = None, kind: str | None = None,
     """Actors with how many statements they made, how often they were accused, and mentions.
 
     ``q`` matches a substring of the canonical name or of any alias. ``sort``: statements
-    (most active first) or name. Flagged statements do not count.
+    (most active first) or name. Flagged statements do not count. Counts are the actors' counters
+    (kept by every write), so the ranking reads the actor table only.
     """
-    said = _count_unflagged(Statement.speaker_id, Statement.id, [])
-    accused = _count_unflagged(StatementTarget.actor_id, StatementTarget.statement_id,
-                               [StatementTarget.role == "accused"])
-    mentioned = select(Mention.actor_id.label("key"), func.count().label("n")).group_by(Mention.actor_id).subquery()
-    n_said = func.coalesce(said.c.n, 0)
-    n_accused = func.coalesce(accused.c.n, 0)
-    n_mentions = func.coalesce(mentioned.c.n, 0)
-    stmt = (
-        select(Actor.id, Actor.name, Actor.kind, Actor.external_id,
-               n_said.label("statements"), n_accused.label("accused"), n_mentions.label("mentions"))
-        .outerjoin(said, said.c.key == Actor.id)
-        .outerjoin(accused, accused.c.key == Actor.id)
-        .outerjoin(mentioned, mentioned.c.key == Actor.id)
-    )
+    stmt = select(Actor.id, Actor.name, Actor.kind, Actor.external_id, Actor.n_statements.label("statements"),
+                  Actor.n_accused.label("accused"), Actor.n_mentions.label("mentions"))
     if kind:
         stmt = stmt.where(Actor.kind == kind)
     q = _clean(q)
@@ -120,26 +110,10 @@ def list_actors(session: Session, q: str | None = None, kind: str | None = None,
     if sort == "name":
         stmt = stmt.order_by(Actor.name, Actor.id)
     else:
-        stmt = stmt.order_by(n_said.desc(), (n_accused + n_mentions).desc(), Actor.name, Actor.id)
+        stmt = stmt.order_by(Actor.n_statements.desc(), (Actor.n_accused + Actor.n_mentions).desc(),
+                             Actor.name, Actor.id)
     stmt = stmt.limit(_clamp(limit)).offset(max(0, offset))
     return [dict(r._mapping) for r in session.execute(stmt)]
-
-
-def _count_unflagged(key, statement_id, conditions: list):
-    """A ``(key, n)`` subquery: rows per actor id among unflagged statements.
-
-    Counted as all rows (an index-only scan) minus the flagged ones: testing ``flagged`` row by
-    row would fetch every statement through the index, ~20x slower.
-    """
-    total = (select(key.label("key"), func.count().label("n"))
-             .where(key.is_not(None), *conditions).group_by(key))
-    flagged = select(key.label("key"), (-func.count()).label("n")).where(key.is_not(None), *conditions)
-    if key.class_ is not Statement:
-        flagged = flagged.join(Statement, Statement.id == statement_id)
-    flagged = flagged.where(Statement.flagged == true()).group_by(key)
-    both = total.union_all(flagged).subquery()
-    n = cast(func.sum(both.c.n), Integer)  # PostgreSQL's sum() of counts is numeric
-    return select(both.c.key, n.label("n")).group_by(both.c.key).subquery()
 
 
 def actor_profile(session: Session, actor_id: int, n: int = 20) -> dict | None:
@@ -168,20 +142,21 @@ def actor_profile(session: Session, actor_id: int, n: int = 20) -> dict | None:
             for r in rows
         ]
 
-    def latest(*where) -> list[dict]:
-        return _search(session, list(where), StatementFilter(), n, None).rows
+    def latest(*where, key=None) -> list[dict]:
+        return _search(session, list(where), StatementFilter(), n, None, key).rows
 
     by_rows = latest(Statement.speaker_id == actor_id)
     about_rows = latest(_targets(actor_id))
-    accusations_out = latest(Statement.speaker_id == actor_id, _targets(None, "accused"))
-    accusations_in = latest(_targets(actor_id, "accused"))
+    accusations_out = latest(Statement.speaker_id == actor_id, _has_target_role("accused"))
+    accused_where, accused_key = _by_target(actor_id, "accused")
+    accusations_in = latest(*accused_where, key=accused_key)
 
     return {
         "actor": {"id": actor.id, "name": actor.name, "kind": actor.kind,
                   "external_id": actor.external_id, "description": actor.description},
         "aliases": [dict(a._mapping) for a in aliases],
         "affiliations": affiliations,
-        "counts": _actor_counts(session, actor_id),
+        "counts": _actor_counts(actor),
         "statements_by": by_rows,
         "statements_about": about_rows,
         "accusations_made": {"by_counterpart": _accusation_counts(session, actor_id, made=True),
@@ -192,31 +167,15 @@ def actor_profile(session: Session, actor_id: int, n: int = 20) -> dict | None:
     }
 
 
-def _actor_counts(session: Session, actor_id: int) -> dict:
-    ok = Statement.flagged == false()
-    statements = session.execute(
-        select(func.count()).select_from(Statement).where(Statement.speaker_id == actor_id, ok)).scalar()
-    about = session.execute(
-        select(StatementTarget.role, func.count(func.distinct(StatementTarget.statement_id)))
-        .join(Statement, Statement.id == StatementTarget.statement_id)
-        .where(StatementTarget.actor_id == actor_id, ok).group_by(StatementTarget.role)
-    ).all()
-    accusations_made = session.execute(
-        select(func.count(func.distinct(Statement.id))).select_from(Statement)
-        .join(StatementTarget, StatementTarget.statement_id == Statement.id)
-        .where(Statement.speaker_id == actor_id, StatementTarget.role == "accused", ok)).scalar()
-    mentions, documents = session.execute(
-        select(func.count(), func.count(func.distinct(Mention.document_id)))
-        .where(Mention.actor_id == actor_id)).one()
-    roles = dict(about)
+def _actor_counts(actor: Actor) -> dict:
     return {
-        "statements": statements,
-        "accusations_made": accusations_made,
-        "accused": roles.get("accused", 0),
-        "addressed": roles.get("addressed", 0),
-        "mentioned_in_statements": roles.get("mentioned", 0),
-        "mentions": mentions,
-        "documents": documents,
+        "statements": actor.n_statements,
+        "accusations_made": actor.n_accusations_made,
+        "accused": actor.n_accused,
+        "addressed": actor.n_addressed,
+        "mentioned_in_statements": actor.n_mentioned_in_statements,
+        "mentions": actor.n_mentions,
+        "documents": actor.n_documents,
     }
 
 
@@ -242,7 +201,9 @@ def _accusation_counts(session: Session, actor_id: int, made: bool) -> list[dict
 
 def _actor_timeline(session: Session, actor_id: int) -> list[dict]:
     said = _per_day(session, [Statement.speaker_id == actor_id])
-    about = _per_day(session, [_targets(actor_id)])
+    t = aliased(StatementTarget)  # from the target index, statement rows by primary key
+    about = _per_day(session, [t.actor_id == actor_id, t.statement_id == Statement.id],
+                     distinct=t.statement_id)
     by_month: dict[str, dict] = {}
     for counts, key in ((said, "count"), (about, "about")):
         for day, n in counts:
@@ -257,21 +218,32 @@ def _clamp(limit: int) -> int:
     return max(1, min(int(limit), MAX_LIMIT))
 
 
-def _targets(actor_id: int | None, role: str | None = None):
-    """Statement has a target (this actor, this role); an indexed IN, not a per-row EXISTS."""
-    sub = select(StatementTarget.statement_id)
-    if actor_id is not None:
-        sub = sub.where(StatementTarget.actor_id == actor_id)
+def _targets(actor_id: int, role: str | None = None):
+    """Statement has this actor as a target (in this role): an indexed IN."""
+    sub = select(StatementTarget.statement_id).where(StatementTarget.actor_id == actor_id)
     if role:
         sub = sub.where(StatementTarget.role == role)
     return Statement.id.in_(sub)
 
 
+def _has_target_role(role: str):
+    """Statement has some target in this role: probed per statement through the unique
+    (statement_id, actor_id, role) index, so a page stops early instead of listing every target."""
+    return exists().where(StatementTarget.statement_id == Statement.id, StatementTarget.role == role)
 
 
-def _conditions(session: Session, f: StatementFilter) -> list | None:
-    """WHERE clauses for a filter; None when a named actor or outlet does not exist (no rows)."""
-    where = []
+def _by_target(actor_id: int, role: str):
+    """(WHERE clauses, key) for statements where the actor has ``role``: read from the
+    (actor_id, role, statement_id) index in statement order, so a page reads only its rows."""
+    t = aliased(StatementTarget)
+    return [t.statement_id == Statement.id, t.actor_id == actor_id, t.role == role], t.statement_id
+
+
+def _conditions(session: Session, f: StatementFilter) -> tuple[list, object] | None:
+    """(WHERE clauses, key) for a filter, or None when a named actor or outlet does not exist (no
+    rows). ``key`` equals ``Statement.id``; order and page by it: it is the column of the index
+    that drives the query (full-text rowid, target index), so newest-first pages stop early."""
+    where, key = [], Statement.id
     if f.speaker:
         actor = find_actor(session, f.speaker)
         if actor is None:
@@ -281,14 +253,18 @@ def _conditions(session: Session, f: StatementFilter) -> list | None:
         actor = find_actor(session, f.target)
         if actor is None:
             return None
-        where.append(_targets(actor.id, f.role))
+        if f.role:
+            target_where, key = _by_target(actor.id, f.role)
+            where += target_where
+        else:
+            where.append(_targets(actor.id))
     elif f.role:
-        where.append(_targets(None, f.role))
+        where.append(_has_target_role(f.role))
     if f.source:
         source_id = find_source(session, f.source)
         if source_id is None:
             return None
-        where.append(Statement.document_id.in_(select(Document.id).where(Document.source_id == source_id)))
+        where.append(Statement.source_id == source_id)
     if f.claim_type:
         where.append(Statement.claim_type == f.claim_type)
     if f.kind:
@@ -301,11 +277,19 @@ def _conditions(session: Session, f: StatementFilter) -> list | None:
         where.append(Statement.document_id == f.document_id)
     if f.text and f.text.strip():
         # Words (stemmed) and "quoted phrases" in the content, speaker or cue; a text without any
-        # word matches nothing. The FTS index makes this independent of the KB's size.
-        where.append(Statement.id.in_(fts_match(session, f.text)))
+        # word matches nothing. SQLite's FTS5 index hands out matches newest first (rowid DESC):
+        # a page of a word found in half the KB reads one page of matches, not all of them.
+        match = fts_query(session, f.text)
+        if not search_terms(f.text):
+            where.append(false())
+        elif match is not None:
+            where += [STATEMENT_FTS.c.rowid == Statement.id, match]
+            key = STATEMENT_FTS.c.rowid
+        else:
+            where.append(Statement.id.in_(fts_match(session, f.text)))
     if not f.include_flagged:
         where.append(Statement.flagged == false())
-    return where
+    return where, key
 
 
 _STATEMENT_COLUMNS = (
@@ -319,14 +303,15 @@ _STATEMENT_COLUMNS = (
 )
 
 
-def _rows(session: Session, where: list, limit: int | None, order_desc: bool = True) -> list[dict]:
+def _rows(session: Session, where: list, limit: int | None, order_desc: bool = True,
+          key=Statement.id) -> list[dict]:
     stmt = (
         select(*_STATEMENT_COLUMNS)
         .join(Document, Document.id == Statement.document_id)
         .outerjoin(Source, Source.id == Document.source_id)
         .outerjoin(Actor, Actor.id == Statement.speaker_id)
         .where(*where)
-        .order_by(Statement.id.desc() if order_desc else Statement.id)
+        .order_by(key.desc() if order_desc else key)
     )
     if limit is not None:
         stmt = stmt.limit(limit)
@@ -354,14 +339,17 @@ def _attach_targets(session: Session, rows: list[dict]) -> None:
         r["targets"] = by_statement.get(r["id"], [])
 
 
-def _search(session: Session, where: list, f: StatementFilter, limit: int, cursor: int | None) -> Page:
-    base = _conditions(session, f)
-    if base is None:
+def _search(session: Session, where: list, f: StatementFilter, limit: int, cursor: int | None,
+            key=None) -> Page:
+    found = _conditions(session, f)
+    if found is None:
         return Page([], None)
+    base, base_key = found
+    key = base_key if key is None else key
     limit = _clamp(limit)
     if cursor is not None:
-        base.append(Statement.id < int(cursor))
-    rows = _rows(session, where + base, limit + 1)
+        base.append(key < int(cursor))
+    rows = _rows(session, where + base, limit + 1, key=key)
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, rows[-1]["id"] if more else None)
@@ -375,10 +363,10 @@ def search_statements(session: Session, f: StatementFilter | None = None, limit:
 
 def count_statements(session: Session, f: StatementFilter | None = None, cap: int | None = None) -> int:
     """How many statements match ``f``; with ``cap``, stops counting at ``cap`` (shows "cap+")."""
-    where = _conditions(session, f or StatementFilter())
-    if where is None:
+    found = _conditions(session, f or StatementFilter())
+    if found is None:
         return 0
-    inner = select(Statement.id).where(*where)
+    inner = select(Statement.id).where(*found[0])
     if cap is not None:
         inner = inner.limit(cap)
     return session.execute(select(func.count()).select_from(inner.subquery())).scalar() or 0
@@ -464,9 +452,15 @@ def highlight(text: str, spans: Iterable[dict]) -> list[tuple[str, str | None]]:
 
 # --- aggregates -----------------------------------------------------------------------------------
 
-def _per_day(session: Session, where: list) -> list[tuple[date | None, int]]:
-    stmt = select(Statement.published, func.count()).where(*where, Statement.flagged == false())
-    return session.execute(stmt.group_by(Statement.published)).all()
+def _per_day(session: Session, where: list, distinct=None) -> list[tuple[date | None, int]]:
+    """Unflagged statements per day: all of them (index-only where an index covers ``where``)
+    minus the flagged ones (read from their partial index)."""
+    counted = func.count(func.distinct(distinct)) if distinct is not None else func.count()
+    total = select(Statement.published, counted).where(*where).group_by(Statement.published)
+    flagged = total.where(Statement.flagged == true())
+    counts = Counter(dict(session.execute(total).all()))
+    counts.subtract(dict(session.execute(flagged).all()))
+    return [(day, n) for day, n in counts.items() if n > 0]
 
 
 def _bucket(day: date | None, bucket: str) -> str:
@@ -490,29 +484,43 @@ def statements_over_time(session: Session, bucket: str = "month",
     """``[{period, count}]`` in time order (``undated`` last); bucket: day, week, month or year."""
     if bucket not in BUCKETS:
         raise ValueError(f"bucket must be one of {', '.join(BUCKETS)}, not {bucket!r}")
-    where = _conditions(session, f or StatementFilter())
-    if where is None:
-        return []
-    # Group by day in SQL (portable), then into buckets here: few distinct days even in big KBs.
-    stmt = select(Statement.published, func.count()).where(*where).group_by(Statement.published)
+    f = f or StatementFilter()
+    if f == StatementFilter():  # the whole KB: the per-day counters
+        days = session.execute(select(KbCounter.value, KbCounter.n).where(KbCounter.name == "day")).all()
+        per_day = [(date.fromisoformat(d) if d else None, n) for d, n in days if n]
+    else:
+        found = _conditions(session, f)
+        if found is None:
+            return []
+        # Group by day in SQL (portable), then into buckets here: few distinct days even in big KBs.
+        stmt = select(Statement.published, func.count()).where(*found[0]).group_by(Statement.published)
+        per_day = session.execute(stmt).all()
     counts: Counter[str] = Counter()
-    for day, n in session.execute(stmt):
+    for day, n in per_day:
         counts[_bucket(day, bucket)] += n
     return [{"period": p, "count": counts[p]} for p in sorted(counts, key=lambda p: (p == "undated", p))]
 
 
-def _ranking(session: Session, actor_col, stmt, limit: int, date_from, date_to) -> list[dict]:
-    if date_from:
-        stmt = stmt.where(Statement.published >= date_from)
-    if date_to:
-        stmt = stmt.where(Statement.published <= date_to)
-    n = func.count().label("count")
-    ranked = (stmt.add_columns(n).where(Statement.flagged == false())
-              .group_by(actor_col).order_by(n.desc(), actor_col).limit(_clamp(limit)).subquery())
-    rows = session.execute(
-        select(Actor.id, Actor.name, Actor.kind, ranked.c.count)
-        .join(ranked, ranked.c.actor_id == Actor.id).order_by(ranked.c.count.desc(), Actor.name)
-    ).all()
+def _ranking(session: Session, counter, windowed, limit: int, date_from, date_to) -> list[dict]:
+    """Actors by a counter column, or, within dates, by statements counted in the window
+    (``windowed``: a select of ``actor_id`` over statements, read through the published index)."""
+    limit = _clamp(limit)
+    if not (date_from or date_to):
+        rows = session.execute(
+            select(Actor.id, Actor.name, Actor.kind, counter.label("count"))
+            .where(counter > 0).order_by(counter.desc(), Actor.name).limit(limit)).all()
+    else:
+        if date_from:
+            windowed = windowed.where(Statement.published >= date_from)
+        if date_to:
+            windowed = windowed.where(Statement.published <= date_to)
+        key = windowed.selected_columns[0]
+        n = func.count().label("count")
+        ranked = (windowed.add_columns(n).where(Statement.flagged == false())
+                  .group_by(key).order_by(n.desc(), key).limit(limit).subquery())
+        rows = session.execute(
+            select(Actor.id, Actor.name, Actor.kind, ranked.c.count)
+            .join(ranked, ranked.c.actor_id == Actor.id).order_by(ranked.c.count.desc(), Actor.name)).all()
     return [{"actor_id": r.id, "actor": r.name, "kind": r.kind, "count": r.count} for r in rows]
 
 
@@ -520,7 +528,7 @@ def top_speakers(session: Session, limit: int = 10, date_from: date | None = Non
                  date_to: date | None = None) -> list[dict]:
     """Actors who made the most statements: ``[{actor_id, actor, kind, count}]``."""
     stmt = select(Statement.speaker_id.label("actor_id")).where(Statement.speaker_id.is_not(None))
-    return _ranking(session, Statement.speaker_id, stmt, limit, date_from, date_to)
+    return _ranking(session, Actor.n_statements, stmt, limit, date_from, date_to)
 
 
 def most_accused(session: Session, limit: int = 10, date_from: date | None = None,
@@ -529,59 +537,42 @@ def most_accused(session: Session, limit: int = 10, date_from: date | None = Non
     stmt = (select(StatementTarget.actor_id.label("actor_id"))
             .join(Statement, Statement.id == StatementTarget.statement_id)
             .where(StatementTarget.role == "accused"))
-    return _ranking(session, StatementTarget.actor_id, stmt, limit, date_from, date_to)
+    return _ranking(session, Actor.n_accused, stmt, limit, date_from, date_to)
+
+
+def _counters(session: Session, *names: str) -> dict[tuple[str, str], int]:
+    rows = session.execute(select(KbCounter.name, KbCounter.value, KbCounter.n).where(KbCounter.name.in_(names)))
+    return {(name, value): n for name, value, n in rows}
+
+
+TOTALS = ("documents", "statements", "flagged", "actors", "aliases", "sources", "mentions", "affiliations")
 
 
 def stats(session: Session) -> dict:
-    """Sizes of the KB and statements by kind and by claim type."""
-    def count(model, *where) -> int:
-        return session.execute(select(func.count()).select_from(model).where(*where)).scalar() or 0
+    """Sizes of the KB and statements by kind and by claim type (from the KB-wide counters)."""
+    counters = _counters(session, *TOTALS, "kind", "claim_type")
 
-    def by(column) -> dict:
-        rows = session.execute(select(column, func.count()).where(Statement.flagged == false())
-                               .group_by(column).order_by(func.count().desc(), column)).all()
-        return {k: n for k, n in rows}
+    def by(dimension: str) -> dict:
+        rows = [(v, n) for (d, v), n in counters.items() if d == dimension and n]
+        return dict(sorted(rows, key=lambda r: (-r[1], r[0])))
 
-    first, last = session.execute(select(func.min(Document.published), func.max(Document.published))).one()
+    # Two queries: SQLite answers a lone min() or max() from the index, not both at once.
+    first = session.execute(select(func.min(Document.published))).scalar()
+    last = session.execute(select(func.max(Document.published))).scalar()
     return {
-        "documents": count(Document),
-        "statements": count(Statement),
-        "flagged": count(Statement, Statement.flagged == true()),
-        "actors": count(Actor),
-        "aliases": count(Alias),
-        "sources": count(Source),
-        "mentions": count(Mention),
-        "affiliations": count(Affiliation),
+        **{name: counters.get((name, ""), 0) for name in TOTALS},
         "first_published": first,
         "last_published": last,
-        "by_kind": by(Statement.kind),
-        "by_claim_type": by(Statement.claim_type),
+        "by_kind": by("kind"),
+        "by_claim_type": by("claim_type"),
     }
 
 
 def store_state(session: Session) -> str:
-    """A cheap key that changes whenever the KB is written or edited (for ``st.cache_data``).
-
-    Max id and row count of the small tables catch every ingest (a new document) and merge (a
-    deleted actor); the sums catch edits that keep both: an alias moved to another actor, a
-    rename. Flagging is counted; that count scans the statements until ``flagged`` is indexed.
-    """
-    checks = {
-        Document: (), Source: (),
-        Actor: (func.sum(func.length(Actor.name)),),
-        Alias: (func.sum(Alias.actor_id), func.sum(func.length(Alias.form))),
-        Affiliation: (func.sum(Affiliation.person_id + Affiliation.organization_id),),
-    }
-    parts = []
-    for model, extra in checks.items():
-        values = session.execute(select(func.max(model.id), func.count(), *extra).select_from(model)).one()
-        parts.append(".".join("" if v is None else str(v) for v in values))
-    # Statements, targets and mentions only come with a new document or go with a merge (which
-    # deletes an actor), so their max id is enough; flags are counted.
-    tops = [session.execute(select(func.max(m.id))).scalar() for m in (Statement, StatementTarget, Mention)]
-    flagged = session.execute(select(func.count()).where(Statement.flagged == true())).scalar()
-    parts.append(".".join(str(x) for x in (*tops, flagged)))
-    return "|".join(parts)
+    """A cheap key that changes whenever the KB is written or edited (for ``st.cache_data``):
+    the version counter every ingest and edit transaction bumps."""
+    version = session.execute(select(KbCounter.n).where(KbCounter.name == "version", KbCounter.value == "")).scalar()
+    return str(version or 0)
 
 
 # --- documents ------------------------------------------------------------------------------------

@@ -7,6 +7,12 @@ Built to run on every document, from several processes at once:
 - shared keys are written in sorted order, so two writers never wait on each other in a cycle.
 Call it through ``kb.db.write_with_retry`` so the rare transient conflict is retried.
 
+Counters (``Actor.n_*``, the ``kb_counter`` table) are kept here too, so rankings, totals and the
+dashboard's cache key read a row instead of counting a big table. Each write adds its deltas
+(``n = n + k``, never read-modify-write) at the end of its transaction, actors in id order then
+KB-wide counters in key order: concurrent writers never lose an update nor deadlock, and the hot
+rows stay locked only from the last statement to the commit.
+
 There is deliberately no cross-document alias cache: analysts merge actors and re-point aliases
 while ingest runs, and a cached form -> actor id would then write to a deleted or wrong actor.
 The lookup is one indexed query per document.
@@ -14,11 +20,25 @@ The lookup is one indexed query per document.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import (
+    String,
+    bindparam,
+    case,
+    cast,
+    distinct,
+    false,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
@@ -30,6 +50,7 @@ from kb.models import (
     Affiliation,
     Alias,
     Document,
+    KbCounter,
     Mention,
     Source,
     Statement,
@@ -65,6 +86,10 @@ def _chunks(items: Sequence, n: int = CHUNK) -> Iterator[Sequence]:
 ACTOR, ALIAS, SOURCE, DOCUMENT = Actor.__table__, Alias.__table__, Source.__table__, Document.__table__
 MENTION, STATEMENT, TARGET, AFFILIATION = (Mention.__table__, Statement.__table__, StatementTarget.__table__,
                                            Affiliation.__table__)
+COUNTER = KbCounter.__table__
+ACTOR_COUNTERS = ("n_statements", "n_accusations_made", "n_accused", "n_addressed",
+                  "n_mentioned_in_statements", "n_mentions", "n_documents")
+ROLE_COUNTERS = {"accused": "n_accused", "addressed": "n_addressed", "mentioned": "n_mentioned_in_statements"}
 
 
 def _conn(session: Session | Connection) -> Connection:
@@ -87,13 +112,15 @@ def _select_in(conn: Connection, query, key, values: Iterable) -> list:
 # --- actors and aliases --------------------------------------------------------------------
 
 def resolve_actors(session: Session | Connection, kinds: dict[str, str],
-                   surfaces: dict[str, Iterable[str]] | None = None) -> tuple[dict[str, int], int]:
+                   surfaces: dict[str, Iterable[str]] | None = None,
+                   tally: Counter | None = None) -> tuple[dict[str, int], int]:
     """Actor ids for canonical names, creating the missing actors and their aliases.
 
     A name goes to the actor its alias form points to (so analysts' aliases and merges win),
     else to the actor of that exact name, else to a new actor. ``surfaces`` adds more aliases
     (never re-pointing an existing one). An actor's kind is filled in when it was "unknown".
-    Returns ({name: actor id}, number of actors created).
+    Returns ({name: actor id}, number of actors created). The actors and aliases created are
+    added to ``tally`` (KB-wide counter deltas) when given, else counted at once.
     """
     conn = _conn(session)
     form_of = {name: normalise(name) for name in kinds}
@@ -155,6 +182,11 @@ def resolve_actors(session: Session | Connection, kinds: dict[str, str],
                    if k != "unknown" and current_kind.get(ids[n]) == "unknown"})
     for aid, kind in fill:
         conn.execute(update(ACTOR).where(ACTOR.c.id == aid, ACTOR.c.kind == "unknown").values(kind=kind))
+    deltas = Counter(actors=len(created), aliases=len(inserted))
+    if tally is None:
+        bump_counters(conn, deltas)
+    else:
+        tally.update(deltas)
     return ids, len(created)
 
 
@@ -169,20 +201,24 @@ def add_alias(session: Session, surface: str, actor: Actor, origin: str = "extra
     form = normalise(surface)
     if form:
         conn = _conn(session)
-        conn.execute(_insert_ignore(conn, ALIAS, ["form"]),
-                     {"form": form, "surface": surface, "actor_id": actor.id, "origin": origin})
+        added = conn.execute(_insert_ignore(conn, ALIAS, ["form"]).returning(ALIAS.c.id),
+                             {"form": form, "surface": surface, "actor_id": actor.id, "origin": origin}).first()
+        bump_counters(conn, {"aliases": 1 if added else 0})
 
 
 # --- documents -----------------------------------------------------------------------------
 
-def _source_id(conn: Connection, name: str | None) -> int | None:
+def _source_id(conn: Connection, name: str | None, tally: Counter) -> int | None:
     if not name:
         return None
     query = select(SOURCE.c.id).where(SOURCE.c.name == name)
     found = conn.execute(query).scalar()
     if found is None:
-        conn.execute(_insert_ignore(conn, SOURCE, ["name"]), {"name": name})
-        found = conn.execute(query).scalar_one()
+        found = conn.execute(_insert_ignore(conn, SOURCE, ["name"]).returning(SOURCE.c.id), {"name": name}).scalar()
+        if found is None:  # a concurrent writer added it first
+            found = conn.execute(query).scalar_one()
+        else:
+            tally["sources"] += 1
     return found
 
 
@@ -220,10 +256,12 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     if existing is not None:
         return StoreOutcome("unchanged", existing)
 
+    tally: Counter = Counter()
     published = _parse_date(raw.published) or _parse_date(resolved.published)
+    source_id = _source_id(conn, raw.source or resolved.source_line, tally)
     doc_row = {
         "content_hash": raw.content_hash, "title": raw.title, "url": raw.url, "path": raw.path,
-        "published": published, "source_id": _source_id(conn, raw.source or resolved.source_line),
+        "published": published, "source_id": source_id,
         "text": raw.text, "n_chars": len(raw.text), "n_statements": len(resolved.statements),
         "ingested_at": Document.model_fields["ingested_at"].default_factory(),
         "extractor_version": EXTRACTOR_VERSION,
@@ -234,7 +272,7 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
         return StoreOutcome("unchanged", conn.execute(by_hash).scalar_one())
 
     ids, new_actors = resolve_actors(conn, _names(resolved),
-                                     {name: ra.aliases for name, ra in resolved.actors.items()})
+                                     {name: ra.aliases for name, ra in resolved.actors.items()}, tally)
 
     if resolved.mentions:
         conn.execute(MENTION.insert(), [
@@ -243,7 +281,7 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
 
     statement_ids: list[int] = []
     if resolved.statements:
-        rows = [_statement_row(doc_id, rs, ids, published) for rs in resolved.statements]
+        rows = [_statement_row(doc_id, rs, ids, published, source_id) for rs in resolved.statements]
         result = conn.execute(STATEMENT.insert().returning(STATEMENT.c.id, sort_by_parameter_order=True), rows)
         statement_ids = [sid for (sid,) in result]
 
@@ -264,8 +302,32 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
             affiliations[key] = {"person_id": key[0], "organization_id": key[1], "relation": key[2],
                                  "role": af.role, "statement_id": sid, "document_id": doc_id}
     if affiliations:
-        conn.execute(_insert_ignore(conn, AFFILIATION, ["person_id", "organization_id", "relation"]),
-                        [affiliations[k] for k in sorted(affiliations)])
+        added = conn.execute(_insert_ignore(conn, AFFILIATION, ["person_id", "organization_id", "relation"])
+                             .returning(AFFILIATION.c.id), [affiliations[k] for k in sorted(affiliations)])
+        tally["affiliations"] += len(added.all())
+
+    # Counters last: the rows they lock stay locked only until the commit.
+    per_actor: dict[int, Counter] = {}
+    for m in resolved.mentions:
+        per_actor.setdefault(ids[m.actor], Counter())["n_mentions"] += 1
+    for c in per_actor.values():
+        c["n_documents"] = 1
+    accusers = {sid for sid, _aid, role in targets if role == "accused"}
+    for sid, rs in zip(statement_ids, resolved.statements):
+        if rs.speaker:
+            c = per_actor.setdefault(ids[rs.speaker], Counter())
+            c["n_statements"] += 1
+            c["n_accusations_made"] += sid in accusers
+    for _sid, aid, role in targets:
+        per_actor.setdefault(aid, Counter())[ROLE_COUNTERS[role]] += 1
+    add_actor_counts(conn, per_actor)
+    tally.update({"documents": 1, "statements": len(statement_ids), "mentions": len(resolved.mentions),
+                  "targets": len(targets)})
+    for rs in resolved.statements:
+        tally[("kind", rs.attribution.kind)] += 1
+        tally[("claim_type", rs.attribution.claim_type)] += 1
+    tally[("day", published.isoformat() if published else "")] += len(statement_ids)
+    bump_counters(conn, tally)
     return StoreOutcome("new", doc_id, len(statement_ids), new_actors)
 
 
@@ -273,7 +335,7 @@ def _span(span) -> tuple:
     return (span.text, span.start, span.end) if span else (None, None, None)
 
 
-def _statement_row(doc_id: int, rs, ids: dict[str, int], published: date | None) -> dict:
+def _statement_row(doc_id: int, rs, ids: dict[str, int], published: date | None, source_id: int | None) -> dict:
     a = rs.attribution
     speaker, cue, content = _span(a.source), _span(a.cue), _span(a.content)
     return {
@@ -289,5 +351,101 @@ def _statement_row(doc_id: int, rs, ids: dict[str, int], published: date | None)
         "confidence": a.confidence,
         "extractor_version": EXTRACTOR_VERSION,
         "published": published,
+        "source_id": source_id,
         "flagged": False,
     }
+
+
+# --- counters ------------------------------------------------------------------------------
+
+def _key(name) -> tuple[str, str]:
+    return (name, "") if isinstance(name, str) else name
+
+
+def bump_counters(session: Session | Connection, deltas: Mapping = ()) -> None:
+    """Add ``deltas`` ({name or (name, value): k}) to the KB-wide counters and bump the version.
+
+    Every write and edit calls it once, last, so the version changes with every transaction.
+    """
+    conn = _conn(session)
+    rows = Counter({_key(k): n for k, n in dict(deltas).items()})
+    rows[("version", "")] += 1
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(COUNTER)
+    stmt = stmt.on_conflict_do_update(index_elements=["name", "value"], set_={"n": COUNTER.c.n + stmt.excluded.n})
+    conn.execute(stmt, [{"name": k[0], "value": k[1], "n": n} for k, n in sorted(rows.items()) if n or k[0] == "version"])
+
+
+def add_actor_counts(session: Session | Connection, deltas: Mapping[int, Mapping[str, int]]) -> None:
+    """Add per-actor counter deltas ({actor id: {column: k}}), in actor id order."""
+    if not deltas:
+        return
+    conn = _conn(session)
+    stmt = update(ACTOR).where(ACTOR.c.id == bindparam("aid")).values(
+        {c: ACTOR.c[c] + bindparam(f"d_{c}") for c in ACTOR_COUNTERS})
+    conn.execute(stmt, [{"aid": aid, **{f"d_{c}": d.get(c, 0) for c in ACTOR_COUNTERS}}
+                        for aid, d in sorted(deltas.items())])
+
+
+def _actor_count_sources(ids: Sequence[int] | None) -> list:
+    """(subquery with a ``key`` column, {counter column: subquery column}) per counter group."""
+    def only(col, query):
+        return query.where(col.in_(ids)) if ids is not None else query
+
+    made = only(STATEMENT.c.speaker_id, select(STATEMENT.c.speaker_id.label("key"), func.count().label("n"))
+                .where(STATEMENT.c.speaker_id.is_not(None), STATEMENT.c.flagged == false())
+                .group_by(STATEMENT.c.speaker_id)).subquery()
+    accusing = only(STATEMENT.c.speaker_id, select(STATEMENT.c.speaker_id.label("key"),
+                                                   func.count(distinct(STATEMENT.c.id)).label("n"))
+                    .join(TARGET, (TARGET.c.statement_id == STATEMENT.c.id) & (TARGET.c.role == "accused"))
+                    .where(STATEMENT.c.speaker_id.is_not(None), STATEMENT.c.flagged == false())
+                    .group_by(STATEMENT.c.speaker_id)).subquery()
+    roles = only(TARGET.c.actor_id, select(TARGET.c.actor_id.label("key"), *[
+        func.sum(case((TARGET.c.role == role, 1), else_=0)).label(role) for role in ROLE_COUNTERS])
+        .join(STATEMENT, STATEMENT.c.id == TARGET.c.statement_id).where(STATEMENT.c.flagged == false())
+        .group_by(TARGET.c.actor_id)).subquery()
+    mentions = only(MENTION.c.actor_id, select(MENTION.c.actor_id.label("key"), func.count().label("n"),
+                                               func.count(distinct(MENTION.c.document_id)).label("docs"))
+                    .group_by(MENTION.c.actor_id)).subquery()
+    return [(made, {"n_statements": made.c.n}), (accusing, {"n_accusations_made": accusing.c.n}),
+            (roles, {col: roles.c[role] for role, col in ROLE_COUNTERS.items()}),
+            (mentions, {"n_mentions": mentions.c.n, "n_documents": mentions.c.docs})]
+
+
+def recount_actors(session: Session | Connection, actor_ids: Iterable[int] | None = None) -> None:
+    """Count the counters of these actors (all if None) afresh from their rows; for edits.
+
+    The actor rows are locked first (PostgreSQL), so a concurrent ingest's increment lands either
+    in the count or after it, never lost.
+    """
+    conn = _conn(session)
+    ids = None if actor_ids is None else sorted(set(actor_ids))
+    if ids == []:
+        return
+    which = ACTOR.c.id.in_(ids) if ids is not None else true()
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(ACTOR.c.id).where(which).order_by(ACTOR.c.id).with_for_update())
+    conn.execute(update(ACTOR).where(which).values(dict.fromkeys(ACTOR_COUNTERS, 0)))
+    for sub, values in _actor_count_sources(ids):
+        conn.execute(update(ACTOR).where(ACTOR.c.id == sub.c.key).values(values))
+
+
+def recompute_counters(session: Session | Connection) -> None:
+    """Every counter counted afresh from the tables (bulk writers like kb bench-generate, repair).
+    A few passes over the big tables: minutes at most, on tens of millions of rows."""
+    conn = _conn(session)
+    recount_actors(conn)
+    totals = [select(literal(name).label("name"), literal("").label("value"), func.count().label("n"))
+              .select_from(table).where(*where) for name, table, where in (
+                  ("documents", DOCUMENT, ()), ("statements", STATEMENT, ()),
+                  ("flagged", STATEMENT, (STATEMENT.c.flagged == true(),)), ("actors", ACTOR, ()),
+                  ("aliases", ALIAS, ()), ("sources", SOURCE, ()), ("mentions", MENTION, ()),
+                  ("targets", TARGET, ()), ("affiliations", AFFILIATION, ()))]
+    for dim, col in (("kind", STATEMENT.c.kind), ("claim_type", STATEMENT.c.claim_type),
+                     ("day", func.coalesce(cast(STATEMENT.c.published, String), ""))):
+        totals.append(select(literal(dim).label("name"), col.label("value"), func.count().label("n"))
+                      .where(STATEMENT.c.flagged == false()).group_by(col))
+    rows = [dict(r._mapping) for r in conn.execute(union_all(*totals))]
+    version = conn.execute(select(COUNTER.c.n).where(COUNTER.c.name == "version", COUNTER.c.value == "")).scalar()
+    conn.execute(COUNTER.delete())
+    conn.execute(COUNTER.insert(), rows + [{"name": "version", "value": "", "n": (version or 0) + 1}])

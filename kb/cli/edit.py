@@ -13,13 +13,13 @@ alias_app = typer.Typer(help="Add, remove or list aliases (surface form -> actor
 
 
 def _apply(edit: Callable, *args, **kwargs) -> None:
-    """Run one edit in its own transaction; print what changed, or a one-line error."""
-    from kb.db import session_scope
+    """Run one edit in its own write transaction (retried if a concurrent ingest gets in the way);
+    print what changed, or a one-line error."""
+    from kb.db import write_with_retry
     from kb.edit import ActorNotFound, EditError
 
     try:
-        with session_scope() as session:
-            message = edit(session, *args, **kwargs)
+        message = write_with_retry(lambda session: edit(session, *args, **kwargs))
     except (ActorNotFound, EditError) as e:
         error(str(e))
         raise typer.Exit(1)
