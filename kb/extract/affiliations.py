@@ -13,11 +13,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from spacy.matcher import Matcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from kb.extract.types import AffiliationFact
 
 _ORG_PREPS = {"of", "for", "at", "with"}
+
+
+# Match labels by hash: the hash is the same in every vocab, the string table is not.
+_ROLE = get_string_id("ROLE")
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def find_affiliations(doc: Doc, matcher: Matcher) -> list[AffiliationFact]:
     facts: list[AffiliationFact] = []
     for match_id, start, _end in matcher(doc):
         token = doc[start]
-        if doc.vocab.strings[match_id] == "ROLE":
+        if match_id == _ROLE:
             person = _person_for(token)
             org = _organisation_of(token)
             if person is None or org is None:

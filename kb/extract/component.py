@@ -3,6 +3,7 @@ plain records on it (``doc._.attributions``, ``doc._.affiliations``, ``doc._.met
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from kb.extract.meta import document_meta, source_line
 from kb.extract.quotes import (adjacent_quote, extend_with_quotes, quote_kind, quote_spans,
                                quote_starting_at)
 from kb.extract.reported import CLAUSAL_RULES, cue_span, reported_speech, subject_of
-from kb.extract.spans import Found, chars, entity_at, merge_parts, subtree_span, trim
+from kb.extract.spans import Found, chars, entity_at, merge_parts, noun_phrase
 from kb.extract.targets import find_targets, load_accusation_terms
 from kb.extract.types import Attribution, CharSpan
 
@@ -27,6 +28,8 @@ _PRONOUN_LABELS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PER
                    "i": "PERSON", "who": None, "they": None, "it": None, "we": None}
 _RELATIVE = {"who", "which", "that", "whom"}
 _SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+_NAMED = {"PERSON", "ORG", "NORP"}
+NAMED_SPEAKER_BONUS = 0.1
 
 
 def _data_path(configured: str, default_name: str) -> Path:
@@ -49,6 +52,7 @@ class AttributionExtractor:
         self.min_precision = min_precision
         self.min_precision_object = min_precision_object
         self.follow_quotes = follow_quotes
+        self.follow_paragraphs = True
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text  # Doc.text joins every token: read it once
@@ -81,7 +85,8 @@ class AttributionExtractor:
             if f.kind != "according_to":
                 f.kind = quote_kind(f.content, quotes, text)
             if self.follow_quotes and f.kind == "direct":
-                f.content = merge_parts(_follow_on_quote(text, sentences, f, quotes, cue_starts), text)
+                f.content = merge_parts(_follow_on_quote(text, sentences, f, quotes, cue_starts,
+                                                         self.follow_paragraphs), text)
         return sorted(found, key=lambda f: f.cue)
 
     def keep(self, f: Found) -> bool:
@@ -91,6 +96,10 @@ class AttributionExtractor:
         precision = self.lexicon.frame_precision(f.cue_lemma, rule)
         if precision is not None:
             f.confidence = precision
+            # A named subject makes an attribution likelier (PolNeAR train: frames at 0.25-0.35
+            # reach 0.43 with a PERSON subject, 0.39 with an ORG).
+            if f.verb is not None and (subj := subject_of(f.verb)) is not None and subj.ent_type_ in _NAMED:
+                precision += NAMED_SPEAKER_BONUS
             return precision >= self.min_frame_precision
         if rule in ("according_to", "colon"):
             return True
@@ -136,28 +145,51 @@ def quoted_without_clause(text: str, verbs, lexicon, quotes) -> list[Found]:
         quote = adjacent_quote(text, quotes, anchor) or adjacent_quote(text, quotes, cue)
         if quote is None:
             continue
-        source = chars(trim(subtree_span(subj))) if subj is not None else None
+        source = chars(noun_phrase(subj, lexicon.is_cue)) if subj is not None else None
         found.append(Found(cue=cue, source=source, content=[quote], kind="direct", cue_lemma=key,
                            claim_type=entry.claim_type, verb=verb, confidence=round(entry.precision, 3),
                            extra={"rule": "adjacent_quote"}))
     return found
 
 
-def _follow_on_quote(text: str, sentences: Sentences, f: Found, quotes, cue_starts) -> list[tuple[int, int]]:
-    """“A,” he said. “B.” — PolNeAR's content is A and B: take a quotation that opens the next
-    sentence when no other cue lies inside it."""
-    if not f.content:
-        return f.content
+# What may stand between a statement and a quotation that continues it: the end of a sentence.
+MAX_FOLLOW = 3
+_SENTENCE_TAIL = re.compile(r"[\s,;:.!?”’\"']*")
+
+
+def _first_char(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _follow_on_quote(text: str, sentences: Sentences, f: Found, quotes, cue_starts,
+                     across_paragraphs: bool, max_quotes: int = MAX_FOLLOW) -> list[tuple[int, int]]:
+    """“A,” he said. “B.” — PolNeAR's content is A and B: take the quotations that open the next
+    sentences (and paragraphs) as long as their sentences hold no cue of their own."""
+    content = list(f.content)
+    if not content:
+        return content
     sent_end = sentences.around(f.cue[0])[1]
-    if f.content[-1][1] > sent_end:
-        return f.content
-    nxt = quote_starting_at(text, quotes, sent_end)
-    if nxt is None or "\n" in text[sent_end : nxt[0]]:
-        return f.content
-    i = bisect_left(cue_starts, nxt[0])
-    if i < len(cue_starts) and cue_starts[i] < nxt[1]:
-        return f.content
-    return f.content + [nxt]
+    if content[-1][1] > sent_end:
+        return content
+    # The sentence splitter may leave the next quotation's opening mark in this sentence.
+    pos = max(f.cue[1], content[-1][1], f.source[1] if f.source else 0)
+    if not _SENTENCE_TAIL.fullmatch(text, pos, _first_char(text, sent_end)):
+        pos = sent_end
+    for _ in range(max_quotes):
+        nxt = next((q for q in quotes if q[0] >= pos), None)
+        if nxt is None or not _SENTENCE_TAIL.fullmatch(text, pos, nxt[0]):
+            break
+        if not across_paragraphs and "\n" in text[pos : nxt[0]]:
+            break
+        sent_end = max(nxt[1], sentences.around(nxt[1] - 1)[1])
+        i = bisect_left(cue_starts, nxt[0])
+        if i < len(cue_starts) and cue_starts[i] < sent_end:
+            break  # “B,” she added. — B is her next statement
+        content.append(nxt)
+        pos = sent_end
+    return content
 
 
 def _outside_quotes(found: list[Found], quotes: list[tuple[int, int]]) -> list[Found]:

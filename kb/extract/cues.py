@@ -12,11 +12,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from spacy.matcher import Matcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 
 PARTICLE_MARGIN = 0.1
+
+
+# Match labels by hash: the hash is the same in every vocab, the string table is not.
+_CUE_VERB = get_string_id("CUE_VERB")
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,10 @@ class CueLexicon:
     @property
     def verb_lemmas(self) -> set[str]:
         return {k.split()[0] for k in self.entries if k != "according to"}
+
+    def is_cue(self, verb: Token, min_precision: float = 0.3) -> bool:
+        entry = self.entries.get(verb.lemma_.lower())
+        return entry is not None and entry.precision >= min_precision
 
     def entry_for(self, verb: Token) -> tuple[str, CueEntry | None, Token | None]:
         """The lexicon key for ``verb``: "call for" when the verb has that particle, else the lemma.
@@ -89,7 +98,7 @@ def find_cues(doc: Doc, matcher: Matcher) -> tuple[list[Token], list[int]]:
     """(cue verbs, start token indices of "according to") in text order."""
     verbs, according = [], []
     for match_id, start, _end in matcher(doc):
-        if doc.vocab.strings[match_id] == "CUE_VERB":
+        if match_id == _CUE_VERB:
             verbs.append(doc[start])
         else:
             according.append(start)

@@ -13,12 +13,12 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from kb.extract.cues import CueLexicon
-from kb.extract.spans import Found, chars, minus, subtree_span, trim
+from kb.extract.spans import Found, chars, minus, noun_phrase, subtree_span, trim
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # Frames where the cue takes a clause: a weak cue word is enough. Object frames ("backed X")
 # are often not attributions at all, so they need a cue word that usually is one.
-CLAUSAL_RULES = ("ccomp", "parataxis", "passive", "xcomp")
+CLAUSAL_RULES = ("ccomp", "parataxis", "passive", "xcomp", "raising")
 # Verbs whose subject a cue verb shares when it has none itself ("..., saying", "and added").
 _SHARES_SUBJECT = ("xcomp", "advcl", "conj", "pcomp")
 _AUX = ("aux", "auxpass", "neg")
@@ -26,6 +26,7 @@ _AUX = ("aux", "auxpass", "neg")
 _OBJECT_CONTENT = ("dobj", "oprd", "xcomp", "prep", "ccomp", "attr", "acomp", "dative")
 _NOT_CONTENT_PREPS = {"in", "at", "on", "during", "after", "before", "since", "with", "by", "from"}
 _EXPLETIVES = {"it", "there"}
+_RAISING = {"seem", "appear"}
 
 
 def reported_speech(doc: Doc, verbs: list[Token], lexicon: CueLexicon) -> list[Found]:
@@ -35,7 +36,7 @@ def reported_speech(doc: Doc, verbs: list[Token], lexicon: CueLexicon) -> list[F
         key, entry, particle = lexicon.entry_for(verb)
         if entry is None:
             continue
-        result = _attribution_for(verb, particle)
+        result = _attribution_for(verb, particle, lexicon)
         if result is None:
             continue
         content, rule, source, cue, addressee = result
@@ -47,7 +48,7 @@ def reported_speech(doc: Doc, verbs: list[Token], lexicon: CueLexicon) -> list[F
     return found
 
 
-def _attribution_for(verb: Token, particle: Token | None):
+def _attribution_for(verb: Token, particle: Token | None, lexicon: CueLexicon):
     doc = verb.doc
     passive_agent = next((c for c in verb.rights if c.dep_ == "agent"), None)
     source_token = subject_of(verb)
@@ -59,6 +60,12 @@ def _attribution_for(verb: Token, particle: Token | None):
     if ccomps:
         content = [chars(trim(subtree_span(c))) for c in ccomps]
         rule = "ccomp"
+    elif (raised := _raising(verb)) is not None:
+        # "Trump seemed to waver", "Trump is expected to win": an attribution without a source
+        # whose content is the subject and the infinitive.
+        subj, xcomp = raised
+        content = [chars(noun_phrase(subj)), chars(trim(subtree_span(xcomp)))]
+        return content, "raising", None, cue_span(verb, None), None
     elif verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
         holes = [chars(subtree_span(verb))]
         content = minus(doc, chars(subtree_span(verb.head)), holes)
@@ -99,10 +106,23 @@ def _attribution_for(verb: Token, particle: Token | None):
     if not content or all(s >= e for s, e in content):
         return None
     content = [p for p in content if p[1] > p[0]]
-    source = chars(trim(subtree_span(source_token))) if source_token is not None else None
-    if source_token is not None and source_token.lower_ in _EXPLETIVES:
-        source = None
+    source = chars(noun_phrase(source_token, lexicon.is_cue)) if source_token is not None else None
+    if source_token is not None and source_token.lower_ in _EXPLETIVES and source_token.dep_ != "nsubj":
+        source = None  # "it was reported that", not "it said"
     return content, rule, source, cue_span(verb, particle), addressee
+
+
+def _raising(verb: Token) -> tuple[Token, Token] | None:
+    xcomp = next((c for c in verb.rights if c.dep_ == "xcomp"), None)
+    if xcomp is None:
+        return None
+    passive = any(c.dep_ == "auxpass" for c in verb.lefts) and not any(c.dep_ == "agent" for c in verb.rights)
+    if not (passive or verb.lemma_ in _RAISING):
+        return None
+    subj = next((c for c in verb.lefts if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.lower_ in _EXPLETIVES:
+        return None
+    return subj, xcomp
 
 
 def subject_of(verb: Token) -> Token | None:

@@ -34,6 +34,18 @@ def subtree_span(token: Token) -> Span:
     return doc[token.left_edge.i : token.right_edge.i + 1]
 
 
+def noun_phrase(token: Token, is_cue=lambda verb: False) -> Span:
+    """The token's subtree, cut before a trailing relative clause that is an attribution of its
+    own ("Borges, who predicted that ..., said"): PolNeAR's source stops there."""
+    doc = token.doc
+    end = token.right_edge.i + 1
+    for child in token.rights:
+        if child.dep_ == "relcl" and child.left_edge.i > token.i and is_cue(child):
+            before = doc[child.left_edge.i - 1]
+            end = min(end, before.i if before.text in (",", "—", "–", "-", "--") else child.left_edge.i)
+    return trim(doc[token.left_edge.i : end])
+
+
 def trim(span: Span) -> Span:
     """Drop edge punctuation (commas, dashes) and spaces, never quote marks."""
     start, end = span.start, span.end
