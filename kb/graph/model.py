@@ -48,17 +48,24 @@ def edge_type(role: str, claim_type: str | None) -> str:
     return CLAIM_EDGE_TYPES.get((claim_type or "").lower()) or ROLE_EDGE_TYPES.get(role, "mentions")
 
 
-def edge_type_sql():
-    """The same table as a SQL CASE over Statement.claim_type and StatementTarget.role."""
+def edge_type_sql(code=None):
+    """The same table as a SQL CASE over Statement.claim_type and StatementTarget.role.
+    ``code`` maps each edge type to the value the CASE gives (default: the type's name)."""
+    code = code or (lambda et: et)
     claim = Statement.claim_type
-    whens = [(StatementTarget.role == "accused", "accuses")]
+    whens = [(StatementTarget.role == "accused", code("accuses"))]
     by_type: dict[str, list[str]] = {}
     for ct, et in CLAIM_EDGE_TYPES.items():
         by_type.setdefault(et, []).append(ct)
     for et, cts in by_type.items():
-        whens.append((claim.in_(cts + [c.upper() for c in cts]), et))
-    whens.append((StatementTarget.role == "addressed", "calls_on"))
-    return case(*whens, else_="mentions")
+        whens.append((claim.in_(cts + [c.upper() for c in cts]), code(et)))
+    whens.append((StatementTarget.role == "addressed", code("calls_on")))
+    return case(*whens, else_=code("mentions"))
+
+
+def edge_code_sql():
+    """The edge type as its index in STATEMENT_EDGE_TYPES (a small integer to stream)."""
+    return edge_type_sql(STATEMENT_EDGE_TYPES.index)
 
 
 def check_types(types) -> tuple[str, ...] | None:

@@ -14,7 +14,8 @@ import networkx as nx
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from kb.graph.build import get_graph, weighted
+from kb.graph import rank
+from kb.graph.build import get_graph
 from kb.graph.model import AFFILIATION_EDGE_TYPES, check_types, edge_type_sql
 from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
 
@@ -219,9 +220,14 @@ def ego(session: Session, actor, radius: int = 1, types=None, since: date | None
     sub = nx.MultiDiGraph(centre=centre, radius=radius, truncated=truncated, since=G.graph.get("since"),
                           until=G.graph.get("until"))
     sub.add_nodes_from((n, {**G.nodes[n], "distance": dist}) for n, dist in seen.items())
-    sub.add_edges_from((u, v, k, d) for u in seen for v, keys in G.succ[u].items() if v in seen
-                       for k, d in keys.items() if types is None or k in types)
+    sub.add_edges_from((u, v, k, d) for u in seen for v in _among(G.succ[u], seen)
+                       for k, d in G.succ[u][v].items() if types is None or k in types)
     return sub
+
+
+def _among(nbrs, nodes):
+    """The nodes in ``nbrs``, walking the smaller of the two (a hub has most actors as neighbours)."""
+    return [v for v in nodes if v in nbrs] if len(nodes) < len(nbrs) else [v for v in nbrs if v in nodes]
 
 
 def edge_rows(G: nx.MultiDiGraph) -> list[dict]:
@@ -298,33 +304,29 @@ def centrality(session: Session, by: str = "pagerank", limit: int | None = 10, t
         raise ValueError(f"unknown measure {by!r} (one of: {', '.join(CENTRALITY_MEASURES)})")
     types = check_types(types)
     G = _window_graph(session, since, until)
-
-    def linked(n) -> int:
-        return len({m for m in _neighbours(G, n, types, directed=False) if m != n})
-
+    nodes = rank.edges(G).nodes
+    accused, linked = rank.accused(G), rank.linked(G, types)
     if by == "degree":
-        scores = {n: k for n in G if (k := linked(n))}
+        scores = {nodes[i]: k for i, k in enumerate(linked.tolist()) if k}
     elif by == "accused":
-        scores = Counter()
-        for _, v, t, n in G.edges(keys=True, data="count"):
-            if t == "accuses":
-                scores[v] += n
+        scores = {nodes[i]: k for i, k in enumerate(accused.tolist()) if k}
+    elif by == "pagerank":
+        scores = rank.pagerank(G, types)
     else:
-        D = weighted(G, types)
-        D.remove_nodes_from([n for n in list(D) if D.degree(n) == 0])
-        if by == "pagerank":
-            scores = nx.pagerank(D, weight="weight") if len(D) else {}
-        else:
-            U = D.to_undirected(as_view=True)
-            k = BETWEENNESS_SAMPLE if len(U) > BETWEENNESS_SAMPLE else None
-            scores = nx.betweenness_centrality(U, k=k, seed=0) if len(U) else {}
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], G.nodes[kv[0]]["label"]))
+        D = rank.weighted_view(G, types)
+        U = D.subgraph([n for n in D if D.degree(n)]).to_undirected(as_view=True)
+        k = BETWEENNESS_SAMPLE if len(U) > BETWEENNESS_SAMPLE else None
+        scores = nx.betweenness_centrality(U, k=k, seed=0) if len(U) else {}
+    top = sorted(scores.values(), reverse=True)[limit - 1] if limit and len(scores) > limit else None
+    candidates = scores.items() if top is None else ((n, x) for n, x in scores.items() if x >= top)
+    ranked = sorted(candidates, key=lambda kv: (-kv[1], G.nodes[kv[0]]["label"]))
+    position = {n: i for i, n in enumerate(nodes)} if ranked else {}
     rows = []
-    for rank, (n, score) in enumerate(ranked[:limit] if limit else ranked, 1):
-        accused = sum(d["count"] for _, _, d in G.in_edges(n, data=True) if d["type"] == "accuses")
-        rows.append({"rank": rank, "actor": G.nodes[n]["label"], "kind": G.nodes[n]["kind"],
+    for rank_, (n, score) in enumerate(ranked[:limit] if limit else ranked, 1):
+        i = position[n]
+        rows.append({"rank": rank_, "actor": G.nodes[n]["label"], "kind": G.nodes[n]["kind"],
                      "score": round(score, 6) if isinstance(score, float) else score,
-                     "accused": accused, "linked": linked(n), "actor_id": n})
+                     "accused": int(accused[i]), "linked": int(linked[i]), "actor_id": n})
     return rows
 
 
@@ -333,7 +335,7 @@ def communities(session: Session, types=None, since: date | None = None, until: 
     """Louvain communities of the weighted, undirected actor graph (largest first)."""
     types = check_types(types)
     G = _window_graph(session, since, until)
-    D = weighted(G, types)
+    D = rank.weighted_view(G, types)
     U = nx.Graph()
     for u, v, w in D.edges(data="weight"):
         prev = U.get_edge_data(u, v, {"weight": 0})["weight"]
