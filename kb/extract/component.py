@@ -16,8 +16,8 @@ from kb.extract.affiliations import affiliation_matcher, find_affiliations, load
 from kb.extract.colon import speaker_labels
 from kb.extract.cues import cue_matcher, find_cues, load_lexicon
 from kb.extract.meta import document_meta, source_line
-from kb.extract.quotes import (adjacent_quote, extend_with_quotes, quote_kind, quote_spans,
-                               quote_starting_at)
+from kb.extract.quotes import (adjacent_quote, extend_with_quotes, paragraph_bounds, quote_kind,
+                               quote_spans)
 from kb.extract.reported import CLAUSAL_RULES, cue_span, reported_speech, subject_of
 from kb.extract.spans import Found, chars, entity_at, merge_parts, noun_phrase
 from kb.extract.targets import find_targets, load_accusation_terms
@@ -80,7 +80,9 @@ class AttributionExtractor:
             found = [f for f in found if self.keep(f)]
         found = _drop_chrome(text, _dedupe(_outside_quotes(found, quotes)))
         cue_starts = sorted(f.cue[0] for f in found)
+        paragraphs = Paragraphs(text)
         for f in found:
+            f.content, f.source = paragraphs.clip(f)
             f.content = merge_parts(extend_with_quotes(f.content, quotes, f.cue), text)
             if f.kind != "according_to":
                 f.kind = quote_kind(f.content, quotes, text)
@@ -130,6 +132,28 @@ class Sentences:
 
     def around(self, char: int) -> tuple[int, int]:
         return self.bounds[max(0, bisect_right(self.starts, char) - 1)]
+
+
+class Paragraphs:
+    """Paragraph bounds by char offset. spaCy's sentences sometimes run over a blank line; what a
+    parse finds is clipped to the cue's paragraph (a quotation may still carry content across)."""
+
+    def __init__(self, text: str):
+        self.bounds = paragraph_bounds(text)
+        self.starts = [b[0] for b in self.bounds]
+
+    def around(self, char: int) -> tuple[int, int]:
+        return self.bounds[max(0, bisect_right(self.starts, char) - 1)]
+
+    def clip(self, f: Found):
+        start, end = self.around(f.cue[0])
+        content = [(max(s, start), min(e, end)) for s, e in f.content]
+        content = [(s, e) for s, e in content if e > s] or f.content
+        source = f.source
+        if source is not None and (source[0] < start or source[1] > end):
+            clipped = (max(source[0], start), min(source[1], end))
+            source = clipped if clipped[1] > clipped[0] else None
+        return content, source
 
 
 def quoted_without_clause(text: str, verbs, lexicon, quotes) -> list[Found]:

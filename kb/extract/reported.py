@@ -139,10 +139,11 @@ def subject_of(verb: Token) -> Token | None:
 
 
 def cue_span(verb: Token, particle: Token | None) -> tuple[int, int]:
-    """The verb with its auxiliaries and negation just before it, plus its particle."""
+    """The verb with its auxiliaries, negation and adverbs just before it ("has also said"),
+    plus its particle: PolNeAR's annotators include them (also: 281 in, 22 out)."""
     first = verb
     for child in reversed(list(verb.lefts)):
-        if child.dep_ in _AUX and child.i >= first.i - 2:
+        if child.dep_ in _AUX and child.i >= first.i - 2 or child.dep_ == "advmod" and child.i == first.i - 1:
             first = child
     last = particle if particle is not None else verb
     return (first.idx, last.idx + len(last))
