@@ -9,7 +9,7 @@ from the speakers); and one mention per speaker and target. Content words follow
 a 20k-word vocabulary, so full-text queries range from very common to rare words.
 
 Rows go in with SQLAlchemy Core executemany, a chunk of documents per transaction, ids assigned
-here (no RETURNING). The SQLite FTS5 index is filled by its insert triggers (kb.db migration
+here (no RETURNING); the counters kb.store keeps on every write are counted once at the end. The SQLite FTS5 index is filled by its insert triggers (kb.db migration
 0002), the PostgreSQL tsvector is a generated column: search works on the result as on a real KB.
 """
 
@@ -37,6 +37,7 @@ from kb.models import (
     StatementTarget,
 )
 from kb.resolve import normalise
+from kb.store import recompute_counters
 
 YEAR_START = date(2024, 1, 1)
 DOCS_PER_CHUNK = 2_000
@@ -314,11 +315,14 @@ class Generator:
                     text += [sentence, " "]
                     pos += len(sentence) + 1
                 body = "".join(text)
+                source_id = r.choices(sources, cum_weights=source_cum)[0]["id"]
+                for row in out["statement"][len(out["statement"]) - n:]:
+                    row["source_id"] = source_id
                 out["document"].append({
                     "id": doc_id, "content_hash": f"bench-{doc_id:09d}", "title": title,
                     "url": f"https://example.org/{doc_id}", "path": f"bench/{doc_id}.txt",
                     "published": published,
-                    "source_id": r.choices(sources, cum_weights=source_cum)[0]["id"],
+                    "source_id": source_id,
                     "text": body, "n_chars": len(body), "n_statements": n, "ingested_at": now,
                     "extractor_version": EXTRACTOR_VERSION,
                 })
@@ -379,6 +383,9 @@ def generate(url: str | None, documents: int, statements: int, actors: int, seed
             say(f"documents: {counts['document']}/{documents}, statements: {counts['statement']}")
         if sqlite:
             _pragmas(conn, synchronous="NORMAL", cache_size=-2_000)
+    with engine.execution_options(kb_write=True).begin() as conn:
+        recompute_counters(conn)  # rows went in around kb.store: count them once, at the end
+    say("counters recomputed")
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")  # planner statistics, as a KB in use would have
     return GenerateSummary(len(source_rows), len(actor_rows), len(alias_rows), len(affiliation_rows),

@@ -187,7 +187,7 @@ def merge_actors(session: Session, keep, drop) -> str:
     session.execute(delete(Actor).where(Actor.id == d), execution_options=opts)
     session.expunge(drop)
     session.flush()
-    recount_actors(session, [k])
+    recount_actors(session, [k, d])  # d: its accusation pairs go too
     bump_counters(session, {"actors": -1, "aliases": int(new_alias), "targets": -gone["targets"],
                             "affiliations": -gone["affiliations"]})
     session.expire_all()

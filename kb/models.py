@@ -162,3 +162,15 @@ class KbCounter(SQLModel, table=True):
     name: str = Field(primary_key=True)
     value: str = Field(default="", primary_key=True)
     n: int = 0
+
+
+class AccusationCount(SQLModel, table=True):
+    """How many unflagged statements of ``accuser_id`` accuse ``accused_id`` (kept like the
+    counters), for "whom did X accuse / who accused X" without reading X's statements."""
+
+    __tablename__ = "accusation_count"
+    __table_args__ = (Index("ix_accusation_count_accused", "accused_id", "accuser_id"),)
+
+    accuser_id: int = Field(primary_key=True)
+    accused_id: int = Field(primary_key=True)
+    n: int = 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import exists, false, func, or_, select, true
@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from kb.db import STATEMENT_FTS, fts_match, fts_query, search_terms
 from kb.models import (
+    AccusationCount,
     Actor,
     Affiliation,
     Alias,
@@ -181,34 +182,38 @@ def _actor_counts(actor: Actor) -> dict:
 
 def _accusation_counts(session: Session, actor_id: int, made: bool) -> list[dict]:
     """Accusations per counterpart: whom this actor accused (made) or who accused it."""
-    other = aliased(Actor)
-    if made:
-        stmt = (select(other.id, other.name, func.count().label("n"))
-                .select_from(Statement)
-                .join(StatementTarget, StatementTarget.statement_id == Statement.id)
-                .join(other, other.id == StatementTarget.actor_id)
-                .where(Statement.speaker_id == actor_id))
-    else:
-        stmt = (select(other.id, other.name, func.count().label("n"))
-                .select_from(StatementTarget)
-                .join(Statement, Statement.id == StatementTarget.statement_id)
-                .join(other, other.id == Statement.speaker_id)
-                .where(StatementTarget.actor_id == actor_id))
-    stmt = (stmt.where(StatementTarget.role == "accused", Statement.flagged == false())
-            .group_by(other.id, other.name).order_by(func.count().desc(), other.name))
-    return [{"actor": r.name, "actor_id": r.id, "count": r.n} for r in session.execute(stmt)]
+    mine, theirs = ((AccusationCount.accuser_id, AccusationCount.accused_id) if made
+                    else (AccusationCount.accused_id, AccusationCount.accuser_id))
+    rows = session.execute(
+        select(Actor.id, Actor.name, AccusationCount.n).join(Actor, Actor.id == theirs)
+        .where(mine == actor_id, AccusationCount.n > 0).order_by(AccusationCount.n.desc(), Actor.name))
+    return [{"actor": r.name, "actor_id": r.id, "count": r.n} for r in rows]
 
 
 def _actor_timeline(session: Session, actor_id: int) -> list[dict]:
-    said = _per_day(session, [Statement.speaker_id == actor_id])
-    t = aliased(StatementTarget)  # from the target index, statement rows by primary key
-    about = _per_day(session, [t.actor_id == actor_id, t.statement_id == Statement.id],
-                     distinct=t.statement_id)
+    """Statements by and about the actor per month: all of them counted from the indexes, minus
+    the flagged ones (few: read through their partial index)."""
+    said = Counter(dict(session.execute(
+        select(Statement.published, func.count()).where(Statement.speaker_id == actor_id)
+        .group_by(Statement.published)).all()))  # index-only: (speaker_id, published)
+    t = aliased(StatementTarget)
+    about = Counter(dict(session.execute(
+        select(Statement.published, func.count(func.distinct(t.statement_id)))
+        .where(t.actor_id == actor_id, t.statement_id == Statement.id).group_by(Statement.published)).all()))
+    flagged = session.execute(
+        select(Statement.id, Statement.speaker_id, Statement.published).where(Statement.flagged == true())).all()
+    if flagged:
+        named = set(session.scalars(select(StatementTarget.statement_id).where(
+            StatementTarget.actor_id == actor_id, StatementTarget.statement_id.in_([f.id for f in flagged]))))
+        for sid, speaker, day in flagged:
+            said[day] -= speaker == actor_id
+            about[day] -= sid in named
     by_month: dict[str, dict] = {}
     for counts, key in ((said, "count"), (about, "about")):
-        for day, n in counts:
-            row = by_month.setdefault(_bucket(day, "month"), {"count": 0, "about": 0})
-            row[key] += n
+        for day, n in counts.items():
+            if n > 0:
+                row = by_month.setdefault(_bucket(day, "month"), {"count": 0, "about": 0})
+                row[key] += n
     return [{"period": p, **by_month[p]} for p in sorted(by_month)]
 
 
@@ -363,7 +368,10 @@ def search_statements(session: Session, f: StatementFilter | None = None, limit:
 
 def count_statements(session: Session, f: StatementFilter | None = None, cap: int | None = None) -> int:
     """How many statements match ``f``; with ``cap``, stops counting at ``cap`` (shows "cap+")."""
-    found = _conditions(session, f or StatementFilter())
+    f = f or StatementFilter()
+    if not f.include_flagged and not _counters(session, "flagged").get(("flagged", ""), 0):
+        f = replace(f, include_flagged=True)  # nothing is flagged: an index alone can count
+    found = _conditions(session, f)
     if found is None:
         return 0
     inner = select(Statement.id).where(*found[0])
@@ -451,17 +459,6 @@ def highlight(text: str, spans: Iterable[dict]) -> list[tuple[str, str | None]]:
 
 
 # --- aggregates -----------------------------------------------------------------------------------
-
-def _per_day(session: Session, where: list, distinct=None) -> list[tuple[date | None, int]]:
-    """Unflagged statements per day: all of them (index-only where an index covers ``where``)
-    minus the flagged ones (read from their partial index)."""
-    counted = func.count(func.distinct(distinct)) if distinct is not None else func.count()
-    total = select(Statement.published, counted).where(*where).group_by(Statement.published)
-    flagged = total.where(Statement.flagged == true())
-    counts = Counter(dict(session.execute(total).all()))
-    counts.subtract(dict(session.execute(flagged).all()))
-    return [(day, n) for day, n in counts.items() if n > 0]
-
 
 def _bucket(day: date | None, bucket: str) -> str:
     if day is None:

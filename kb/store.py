@@ -46,6 +46,7 @@ from sqlmodel import Session
 from kb import EXTRACTOR_VERSION
 from kb.ingest import RawDocument
 from kb.models import (
+    AccusationCount,
     Actor,
     Affiliation,
     Alias,
@@ -86,7 +87,7 @@ def _chunks(items: Sequence, n: int = CHUNK) -> Iterator[Sequence]:
 ACTOR, ALIAS, SOURCE, DOCUMENT = Actor.__table__, Alias.__table__, Source.__table__, Document.__table__
 MENTION, STATEMENT, TARGET, AFFILIATION = (Mention.__table__, Statement.__table__, StatementTarget.__table__,
                                            Affiliation.__table__)
-COUNTER = KbCounter.__table__
+COUNTER, ACCUSATIONS = KbCounter.__table__, AccusationCount.__table__
 ACTOR_COUNTERS = ("n_statements", "n_accusations_made", "n_accused", "n_addressed",
                   "n_mentioned_in_statements", "n_mentions", "n_documents")
 ROLE_COUNTERS = {"accused": "n_accused", "addressed": "n_addressed", "mentioned": "n_mentioned_in_statements"}
@@ -321,6 +322,9 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     for _sid, aid, role in targets:
         per_actor.setdefault(aid, Counter())[ROLE_COUNTERS[role]] += 1
     add_actor_counts(conn, per_actor)
+    speaker_of = {sid: ids[rs.speaker] for sid, rs in zip(statement_ids, resolved.statements) if rs.speaker}
+    add_accusations(conn, Counter((speaker_of[sid], aid) for sid, aid, role in targets
+                                  if role == "accused" and sid in speaker_of))
     tally.update({"documents": 1, "statements": len(statement_ids), "mentions": len(resolved.mentions),
                   "targets": len(targets)})
     for rs in resolved.statements:
@@ -387,6 +391,17 @@ def add_actor_counts(session: Session | Connection, deltas: Mapping[int, Mapping
                         for aid, d in sorted(deltas.items())])
 
 
+def add_accusations(session: Session | Connection, deltas: Mapping[tuple[int, int], int]) -> None:
+    """Add to the (accuser, accused) accusation counts, in key order."""
+    rows = [{"accuser_id": a, "accused_id": b, "n": n} for (a, b), n in sorted(deltas.items()) if n]
+    if rows:
+        conn = _conn(session)
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(ACCUSATIONS)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["accuser_id", "accused_id"],
+                                                set_={"n": ACCUSATIONS.c.n + stmt.excluded.n}), rows)
+
+
 def _actor_count_sources(ids: Sequence[int] | None) -> list:
     """(subquery with a ``key`` column, {counter column: subquery column}) per counter group."""
     def only(col, query):
@@ -413,7 +428,8 @@ def _actor_count_sources(ids: Sequence[int] | None) -> list:
 
 
 def recount_actors(session: Session | Connection, actor_ids: Iterable[int] | None = None) -> None:
-    """Count the counters of these actors (all if None) afresh from their rows; for edits.
+    """Count the counters of these actors (all if None) and their accusation pairs afresh from
+    their rows; for edits.
 
     The actor rows are locked first (PostgreSQL), so a concurrent ingest's increment lands either
     in the count or after it, never lost.
@@ -428,6 +444,22 @@ def recount_actors(session: Session | Connection, actor_ids: Iterable[int] | Non
     conn.execute(update(ACTOR).where(which).values(dict.fromkeys(ACTOR_COUNTERS, 0)))
     for sub, values in _actor_count_sources(ids):
         conn.execute(update(ACTOR).where(ACTOR.c.id == sub.c.key).values(values))
+
+    # Their accusation pairs, either way round: deleted (which locks them), then counted again.
+    pairs = (select(STATEMENT.c.speaker_id, TARGET.c.actor_id, func.count())
+             .join(STATEMENT, STATEMENT.c.id == TARGET.c.statement_id)
+             .where(TARGET.c.role == "accused", STATEMENT.c.speaker_id.is_not(None),
+                    STATEMENT.c.flagged == false()))
+    if ids is None:
+        conn.execute(ACCUSATIONS.delete())
+        parts = [pairs]
+    else:
+        conn.execute(ACCUSATIONS.delete().where(ACCUSATIONS.c.accuser_id.in_(ids) | ACCUSATIONS.c.accused_id.in_(ids)))
+        parts = [pairs.where(STATEMENT.c.speaker_id.in_(ids)),
+                 pairs.where(TARGET.c.actor_id.in_(ids), STATEMENT.c.speaker_id.not_in(ids))]
+    for part in parts:
+        conn.execute(ACCUSATIONS.insert().from_select(
+            ["accuser_id", "accused_id", "n"], part.group_by(STATEMENT.c.speaker_id, TARGET.c.actor_id)))
 
 
 def recompute_counters(session: Session | Connection) -> None:
