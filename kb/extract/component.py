@@ -16,8 +16,13 @@ from kb.extract.affiliations import affiliation_matcher, find_affiliations, load
 from kb.extract.colon import speaker_labels
 from kb.extract.cues import cue_matcher, find_cues, load_lexicon
 from kb.extract.meta import document_meta, source_line
-from kb.extract.quotes import (adjacent_quote, extend_with_quotes, paragraph_bounds, quote_kind,
-                               quote_spans)
+from kb.extract.quotes import (
+    adjacent_quote,
+    extend_with_quotes,
+    paragraph_bounds,
+    quote_kind,
+    quote_spans,
+)
 from kb.extract.reported import CLAUSAL_RULES, cue_span, reported_speech, subject_of
 from kb.extract.spans import Found, chars, entity_at, merge_parts, noun_phrase
 from kb.extract.targets import find_targets, load_accusation_terms
@@ -68,7 +73,7 @@ class AttributionExtractor:
         """Every attribution the rules see, before the precision filter (for mining frames)."""
         return self.find(doc, doc.text, Sentences(doc), keep_all=True)
 
-    def find(self, doc: Doc, text: str, sentences: "Sentences", keep_all: bool = False) -> list[Found]:
+    def find(self, doc: Doc, text: str, sentences: Sentences, keep_all: bool = False) -> list[Found]:
         quotes = quote_spans(text)
         verbs, according = find_cues(doc, self.matcher)
         found = reported_speech(doc, verbs, self.lexicon)
@@ -108,7 +113,7 @@ class AttributionExtractor:
         needed = self.min_precision if rule in CLAUSAL_RULES else self.min_precision_object
         return f.confidence >= needed
 
-    def record(self, doc: Doc, text: str, sentences: "Sentences", surnames: set[str],
+    def record(self, doc: Doc, text: str, sentences: Sentences, surnames: set[str],
                f: Found) -> Attribution:
         targets, claim_type = find_targets(doc, f, self.accusation_terms)
         speaker_name, speaker_label = _speaker(doc, f, surnames)

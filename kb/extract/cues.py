@@ -16,7 +16,6 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-
 PARTICLE_MARGIN = 0.1
 
 

@@ -6,7 +6,7 @@ import re
 
 from kb.extract.types import DocumentMeta
 
-_SOURCE_LINE = re.compile(r"\(\s*Source\s*:\s*(?P<source>[^()\n]{2,120}?)\s*\)", re.I)
+_SOURCE_LINE = re.compile(r"\(\s*Source\s*:\s*(?P<source>[^()\n]{2,120}?)\s*\)", re.IGNORECASE)
 
 
 def source_line(text: str) -> tuple[int, int] | None:

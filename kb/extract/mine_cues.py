@@ -28,9 +28,9 @@ def cue_key(token, particles_in: set[int] | None = None) -> str:
     """The lexicon key of a cue verb: its lemma, plus a particle child when given."""
     lemma = token.lemma_.lower()
     for child in token.rights:
-        if child.dep_ in ("prt", "prep") and child.lower_ in PARTICLES:
-            if particles_in is None or child.i in particles_in:
-                return f"{lemma} {child.lower_}"
+        if (child.dep_ in ("prt", "prep") and child.lower_ in PARTICLES
+                and (particles_in is None or child.i in particles_in)):
+            return f"{lemma} {child.lower_}"
     return lemma
 
 

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from kb.extract.cues import CueLexicon
 from kb.extract.spans import Found, chars, minus, noun_phrase, subtree_span, trim

@@ -80,17 +80,15 @@ def content_accused(doc: Doc, found: Found, terms: AccusationTerms) -> list[Span
             continue
         if not any(t.lemma_.lower() in terms.lemmas for t in span):
             continue
-        for token in span:
-            if token.dep_ == "agent" and any(t.lemma_.lower() in terms.lemmas for t in [token.head]):
+        for token in span:  # "violated by Russia and the regime"
+            if token.dep_ == "agent" and token.head.lemma_.lower() in terms.lemmas:
                 for obj in (c for c in token.children if c.dep_ == "pobj"):
                     accused.extend(_actor_of(t) for t in _with_conjuncts(obj))
         root = span.root
         subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
-        if subj is not None and subj.pos_ in ("PROPN", "NOUN") and (
-            subj.ent_type_ in ACTOR_LABELS or subj.pos_ == "PROPN"
-        ):
-            if any(t.lemma_.lower() in terms.lemmas for t in root.subtree if t.i > subj.i):
-                accused.insert(0, _actor_of(subj))
+        named = subj is not None and (subj.pos_ == "PROPN" or subj.pos_ == "NOUN" and subj.ent_type_ in ACTOR_LABELS)
+        if named and any(t.lemma_.lower() in terms.lemmas for t in root.subtree if t.i > subj.i):
+            accused.insert(0, _actor_of(subj))
     return accused
 
 

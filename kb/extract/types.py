@@ -55,7 +55,7 @@ class Attribution:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Attribution":
+    def from_dict(cls, d: dict) -> Attribution:
         d = dict(d)
         for key in ("cue", "content", "source", "sentence"):
             if d.get(key) is not None:
@@ -80,7 +80,7 @@ class AffiliationFact:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "AffiliationFact":
+    def from_dict(cls, d: dict) -> AffiliationFact:
         return cls(**d)
 
 
@@ -95,5 +95,5 @@ class DocumentMeta:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "DocumentMeta":
+    def from_dict(cls, d: dict) -> DocumentMeta:
         return cls(**d)
