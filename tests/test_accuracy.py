@@ -52,13 +52,11 @@ def measured(report) -> dict[str, float]:
     return {k: 100 * v for k, v in out.items()}
 
 
-@pytest.mark.slow
 def test_whole_dev_set_is_scored(report):
     assert len(report.documents) == 84
     assert report.attributions.gold == 2192
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("metric", sorted(FLOORS))
 def test_accuracy_floor(report, metric):
     value = measured(report)[metric]
