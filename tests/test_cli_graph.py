@@ -6,6 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from multidoc_kb import build_multidoc_kb
@@ -13,6 +17,7 @@ from typer.testing import CliRunner
 
 from kb import graph
 from kb.cli import app
+from kb.graph import cache
 
 
 def runner_for(url, monkeypatch):
@@ -150,3 +155,28 @@ def test_seed_path(seed_kb, monkeypatch):
     rows = as_json(kb("graph", "ego", "Yasser Farhan", "-t", "member_of", "-t", "accuses", "-f", "json"))
     assert {(r["type"], r["target"]) for r in rows} >= {("member_of", "Syrian Coalition"), ("accuses", "Russia"),
                                                        ("accuses", "Assad regime")}
+
+
+def test_cli_calls_share_the_disk_cache_until_the_store_changes(tmp_path):
+    """Separate `kb` processes: the first writes the graph cache next to the KB, the next reads it,
+    an edit makes it stale and the call after that rebuilds it."""
+    url = build_multidoc_kb(f"sqlite:///{tmp_path / 'kb.sqlite'}")
+    env = {**os.environ, "KB_DATABASE_URL": url, "COLUMNS": "200"}
+    env.pop("KB_CACHE_DIR", None)
+
+    def kb(*args: str) -> str:
+        done = subprocess.run([str(Path(sys.executable).parent / "kb"), *args], env=env, capture_output=True,
+                              text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    path = cache.path_for(url)
+    assert path == tmp_path / "kb.sqlite.graph-cache" and not path.exists()
+    top = json.loads(kb("graph", "central", "--by", "accused", "-n", "1", "-f", "json"))
+    assert top[0]["actor"] == "Russia" and path.exists()
+    written = path.stat().st_mtime_ns
+    assert json.loads(kb("graph", "central", "--by", "accused", "-n", "1", "-f", "json")) == top
+    assert path.stat().st_mtime_ns == written  # read, not rebuilt
+    kb("actors", "rename", "Russia", "Russian Federation")
+    top = json.loads(kb("graph", "central", "--by", "accused", "-n", "1", "-f", "json"))
+    assert top[0]["actor"] == "Russian Federation" and path.stat().st_mtime_ns != written

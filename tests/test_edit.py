@@ -1,5 +1,5 @@
-"""Analyst edits (kb.edit) on a real SQLite KB: aliases, merges, renames, flags; the graph and the
-next ingest follow them."""
+"""Analyst edits (kb.edit) on a real SQLite KB and a real PostgreSQL database: aliases, merges,
+renames, flags; the graph and the next ingest follow them."""
 
 from __future__ import annotations
 
@@ -33,8 +33,10 @@ def store(url: str, spec: dict) -> None:
 
 
 @pytest.fixture()
-def kb(tmp_path) -> str:
-    url = build_multidoc_kb(f"sqlite:///{tmp_path / 'kb.sqlite'}")
+def kb(db_url, tmp_path, monkeypatch) -> str:
+    """The multi-document KB plus COLLISIONS, on each backend; graph caches in the test's directory."""
+    monkeypatch.setenv("KB_CACHE_DIR", str(tmp_path / "cache"))
+    url = build_multidoc_kb(db_url)
     store(url, COLLISIONS)
     return url
 

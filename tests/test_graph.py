@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -12,20 +13,38 @@ from multidoc_kb import build_multidoc_kb
 from sqlalchemy import select
 
 from kb import graph
-from kb.db import session_scope
+from kb.db import dispose_engine, session_scope
+from kb.graph import cache, rank
 from kb.graph.build import _cache
 from kb.models import Statement, StatementTarget
 
 
-@pytest.fixture(scope="module")
-def kb_url(tmp_path_factory) -> str:
-    return build_multidoc_kb(f"sqlite:///{tmp_path_factory.mktemp('graph') / 'kb.sqlite'}")
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def kb_url(request, tmp_path_factory) -> str:
+    """The multi-document KB, built once per module on each backend (for tests that only read)."""
+    server = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('graph') / 'kb.sqlite'}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        url = server.create_database()
+    yield build_multidoc_kb(url)
+    dispose_engine(url)
+    if server is not None:
+        server.drop_database(url)
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    """Graph disk caches of this test's KBs go to its own directory."""
+    monkeypatch.setenv("KB_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
 
 
 @pytest.fixture()
-def fresh_kb(tmp_path) -> str:
-    """A KB the test may change."""
-    return build_multidoc_kb(f"sqlite:///{tmp_path / 'kb.sqlite'}")
+def fresh_kb(db_url) -> str:
+    """A KB the test may change (each backend)."""
+    return build_multidoc_kb(db_url)
 
 
 @pytest.fixture()
@@ -70,18 +89,19 @@ def test_edge_type_table(role, claim, expected):
 
 def test_sql_aggregation_matches_the_rows(kb_url, G):
     """Edges built in SQL equal edges computed in Python from the raw rows with the same table."""
-    expected = defaultdict(lambda: {"count": 0, "dates": [], "ids": set()})
+    expected = defaultdict(lambda: {"count": 0, "dates": [], "ids": set(), "docs": set()})
     with session_scope(kb_url) as s:
         rows = s.execute(select(Statement.id, Statement.speaker_id, StatementTarget.actor_id, StatementTarget.role,
-                                Statement.claim_type, Statement.published, Statement.flagged)
+                                Statement.claim_type, Statement.published, Statement.flagged, Statement.document_id)
                          .join(StatementTarget, StatementTarget.statement_id == Statement.id)).all()
-    for sid, u, v, role, claim, published, flagged in rows:
+    for sid, u, v, role, claim, published, flagged, did in rows:
         if flagged or u is None or u == v:
             continue
         e = expected[(u, v, graph.edge_type(role, claim))]
         e["count"] += 1
         e["dates"].append(published.isoformat())
         e["ids"].add(sid)
+        e["docs"].add(did)
     got = {(u, v, t): d for u, v, t, d in G.edges(keys=True, data=True) if t not in ("member_of", "part_of")}
     assert set(got) == set(expected)
     for key, e in expected.items():
@@ -89,7 +109,11 @@ def test_sql_aggregation_matches_the_rows(kb_url, G):
         assert d["type"] == key[2]
         assert d["count"] == e["count"]
         assert (d["first"], d["last"]) == (min(e["dates"]), max(e["dates"]))
-        assert set(d["statements"]) == e["ids"]
+        assert set(d["statements"]) == e["ids"] and list(d["statements"]) == sorted(e["ids"], reverse=True)
+        assert (d["n_documents"], set(d["documents"])) == (len(e["docs"]), e["docs"])
+    # succ and pred hold the same attribute dicts, as networkx's add_edge leaves them
+    for u, v, k, d in G.edges(keys=True, data=True):
+        assert G.pred[v][u][k] is d
 
 
 def test_nodes_carry_label_and_kind(G):
@@ -335,7 +359,9 @@ def test_gexf_is_dynamic_and_typed_for_gephi(G, tmp_path):
     assert (g.get("mode"), g.get("timeformat"), g.get("defaultedgetype")) == ("dynamic", "date", "directed")
     types = {a.get("title"): a.get("type") for a in g.findall("g:attributes[@class='edge']/g:attribute", ns)}
     assert types["relation"] == "string" and types["count"] == "long"
-    e = next(e for e in g.iter(f"{{{ns['g']}}}edge") if e.get("label") == "member_of")
+    farhan = f"{node(G, 'Yasser Farhan')}-member_of-{node(G, 'Syrian Coalition')}"
+    e = next(e for e in g.iter(f"{{{ns['g']}}}edge") if e.get("id") == farhan)
+    assert e.get("label") == "member_of"
     assert e.get("start") == "2017-01-10" and e.get("weight") == "1"
     raw = nx.read_gexf(path)  # what Gephi-minded tools see: plain networkx reading
     assert raw.number_of_edges() == G.number_of_edges()
@@ -384,3 +410,138 @@ def test_ego_limit_keeps_the_strongest_links(kb_url):
     assert E.graph["truncated"] and not full.graph["truncated"]
     # two statements link Russia with Yasser Farhan and with the Coalition, one with the others
     assert {d["label"] for _, d in E.nodes(data=True)} == {"Russia", "Yasser Farhan", "Syrian Coalition"}
+
+
+# ---------------------------------------------------------------- rankings from edge arrays
+
+def test_pagerank_is_networkx_pagerank_of_the_weighted_graph(kb_url, G):
+    for types in (None, ("accuses", "member_of")):
+        with session_scope(kb_url) as s:
+            rows = graph.centrality(s, by="pagerank", limit=None, types=types)
+        D = graph.weighted(G, types)
+        D.remove_nodes_from([n for n in list(D) if D.degree(n) == 0])
+        expected = nx.pagerank(D, weight="weight")
+        assert {r["actor_id"]: r["score"] for r in rows} == pytest.approx(
+            {n: round(x, 6) for n, x in expected.items()}, abs=2e-6)
+
+
+def test_linked_and_accused_counts_match_the_graph(kb_url, G):
+    for types in (None, ("accuses",), ("member_of", "part_of", "praises")):
+        linked = rank.linked(G, types)
+        for i, n in enumerate(rank.edges(G).nodes):
+            nbrs = {m for a, b, k in list(G.out_edges(n, keys=True)) + list(G.in_edges(n, keys=True))
+                    if types is None or k in types for m in (a, b) if m != n}
+            assert linked[i] == len(nbrs)
+    with session_scope(kb_url) as s:
+        rows = graph.centrality(s, by="degree", limit=None)
+    for r in rows:
+        assert r["accused"] == sum(d["count"] for _, _, k, d in G.in_edges(r["actor_id"], keys=True, data=True)
+                                   if k == "accuses")
+
+
+def test_centrality_limit_keeps_ties_in_name_order(kb_url):
+    with session_scope(kb_url) as s:
+        everyone = graph.centrality(s, by="degree", limit=None)
+        top = graph.centrality(s, by="degree", limit=4)
+    assert top == everyone[:4]
+
+
+def test_path_evidence_per_edge_is_the_oldest_statements(kb_url):
+    with session_scope(kb_url) as s:
+        found = graph.paths(s, "Human Rights Watch", "Yasser Farhan", max_paths=5, evidence=1)
+        for hops in found:
+            for h in hops:
+                for e in h["edges"]:
+                    expected = graph.edge_evidence(s, e["source_id"], e["target_id"], e["type"], limit=1)
+                    assert e["evidence"] == expected and len(expected) == 1
+        assert all(not e["evidence"] for hops in graph.paths(s, "Russia", "Yasser Farhan", evidence=0)
+                   for h in hops for e in h["edges"])
+
+
+# ---------------------------------------------------------------- disk cache
+
+def same_graph(a, b) -> bool:
+    return (dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+            and sorted(a.edges(keys=True, data=True), key=str) == sorted(b.edges(keys=True, data=True), key=str))
+
+
+def test_a_new_process_reads_the_graph_from_disk(fresh_kb, cache_dir):
+    with session_scope(fresh_kb) as s:
+        built = graph.get_graph(s)
+        graph.get_graph(s, since=date(2017, 6, 1))  # windows stay in memory only
+    assert [p.name for p in cache_dir.iterdir()] == [cache.path_for(fresh_kb).name]
+    graph.invalidate()  # what a new process starts with
+    builds, loads = _cache.builds, _cache.loads
+    with session_scope(fresh_kb) as s:
+        again = graph.get_graph(s)
+        assert graph.get_graph(s) is again
+    assert (_cache.builds, _cache.loads) == (builds, loads + 1)
+    assert again is not built and same_graph(again, built)
+
+
+def test_disk_cache_is_rebuilt_when_the_store_changed(fresh_kb):
+    from kb import edit
+
+    with session_scope(fresh_kb) as s:
+        graph.get_graph(s)
+        sid = graph.accusations(s, by="Zakharova")[0]["statement_id"]
+    with session_scope(fresh_kb, write=True) as s:
+        edit.flag_statement(s, sid)
+    graph.invalidate()
+    builds = _cache.builds
+    with session_scope(fresh_kb) as s:
+        after = graph.get_graph(s)
+    assert _cache.builds == builds + 1
+    assert ("Maria Zakharova", "accuses", "Syrian Coalition") not in triples(after)
+    graph.invalidate()
+    with session_scope(fresh_kb) as s:  # the file now holds the new graph
+        assert same_graph(graph.get_graph(s), after) and _cache.builds == builds + 1
+
+
+def test_corrupt_or_foreign_cache_file_is_rebuilt(fresh_kb):
+    with session_scope(fresh_kb) as s:
+        built = graph.get_graph(s)
+    path = cache.path_for(fresh_kb)
+    for junk in (b"not a pickle", path.read_bytes()[: path.stat().st_size // 2]):
+        path.write_bytes(junk)
+        graph.invalidate()
+        builds = _cache.builds
+        with session_scope(fresh_kb) as s:
+            assert same_graph(graph.get_graph(s), built)
+        assert _cache.builds == builds + 1
+    assert cache.load(fresh_kb, "another state") is None
+
+
+def test_another_kb_at_the_same_place_misses_the_cache(tmp_path):
+    """Two KBs with as many writes (the same version counter) at one path: the ids tell them apart."""
+    from multidoc_kb import DOCS
+
+    url = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    build_multidoc_kb(url)
+    with session_scope(url) as s:
+        first = graph.get_graph(s)
+        token = graph.store_state(s)
+    dispose_engine(url)
+    for f in tmp_path.glob("kb.sqlite*"):
+        f.unlink()
+    from multidoc_kb import resolved_document
+
+    from kb.store import store_document
+
+    for spec in DOCS[1:] + DOCS[:1]:  # same documents, other order: other ids, same counts
+        raw, res = resolved_document(spec)
+        with session_scope(url) as s:
+            store_document(s, raw, res)
+    graph.invalidate()
+    with session_scope(url) as s:
+        assert graph.store_state(s) == token
+        second = graph.get_graph(s)
+        assert same_graph(second, graph.build_graph(s)) and not same_graph(second, first)
+
+
+def test_edge_arrays_from_the_build_match_the_graph(kb_url, G):
+    E = rank.edges(G)
+    assert E.nodes == list(G)
+    got = sorted(zip((E.nodes[i] for i in E.src), (E.nodes[i] for i in E.dst),
+                     (graph.EDGE_TYPES[k] for k in E.type), E.count.tolist()))
+    assert got == sorted((u, v, k, d["count"]) for u, v, k, d in G.edges(keys=True, data=True))

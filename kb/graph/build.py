@@ -26,8 +26,8 @@ import numpy as np
 from sqlalchemy import Integer, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from kb.graph import cache
-from kb.graph.model import STATEMENT_EDGE_TYPES, edge_code_sql
+from kb.graph import cache, rank
+from kb.graph.model import EDGE_TYPES, STATEMENT_EDGE_TYPES, edge_code_sql
 from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
 
 EVIDENCE_CAP = 20  # statement ids kept on each edge (newest first)
@@ -104,12 +104,12 @@ def _statement_rows(session: Session, since, until) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0, _ROW)
 
 
-def _add_statement_edges(G: nx.MultiDiGraph, rows: np.ndarray, cap: int) -> None:
+def _add_statement_edges(G: nx.MultiDiGraph, rows: np.ndarray, cap: int) -> tuple:
     """Sum the rows per (speaker, target, type) and add one edge for each, its statement ids
-    newest first."""
+    newest first. Returns the edges' (speakers, targets, type codes, counts) arrays."""
     n = len(rows)
     if not n:
-        return
+        return (), (), (), ()
     rows = rows[np.lexsort((-rows["sid"], rows["t"], rows["v"], rows["u"]))]
     u, v, t, day = rows["u"], rows["v"], rows["t"], rows["day"]
     new = np.ones(n, dtype=bool)
@@ -144,6 +144,7 @@ def _add_statement_edges(G: nx.MultiDiGraph, rows: np.ndarray, cap: int) -> None
             keys = succ[a][b] = pred[b][a] = {}
         keys[et] = {"type": et, "count": c, "n_documents": nd, "first": labels[f], "last": labels[la],
                     "statements": tuple(sids[s:e]), "documents": tuple(dict.fromkeys(dids[s:e]))}
+    return u[starts], v[starts], t[starts], counts
 
 
 def _add_edges(G: nx.MultiDiGraph, edges) -> None:
@@ -179,7 +180,7 @@ def _build(session, since, until, evidence_cap) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph(since=_iso(since), until=_iso(until))
     G.add_nodes_from((actor_id, {"label": name, "kind": kind})
                      for actor_id, name, kind in session.execute(select(Actor.id, Actor.name, Actor.kind)))
-    _add_statement_edges(G, _statement_rows(session, since, until), evidence_cap)
+    said = _add_statement_edges(G, _statement_rows(session, since, until), evidence_cap)
 
     flagged = select(Statement.id).where(Statement.flagged.is_(True))
     aff = (
@@ -189,12 +190,18 @@ def _build(session, since, until, evidence_cap) -> nx.MultiDiGraph:
         .where(Affiliation.person_id != Affiliation.organization_id)
         .where((Affiliation.statement_id.is_(None)) | Affiliation.statement_id.not_in(flagged))
     )
+    joined = {}
     for u, v, relation, role, sid, did, published in session.execute(aff):
         t = relation if relation in ("member_of", "part_of") else "member_of"
         day = _iso(published)
-        _add_edges(G, [(u, v, t, {"type": t, "count": 1, "n_documents": 1 if did else 0, "first": day,
-                                  "last": day, "statements": (sid,) if sid else (),
-                                  "documents": (did,) if did else (), "role": role})])
+        joined[(u, v, t)] = {"type": t, "count": 1, "n_documents": 1 if did else 0, "first": day, "last": day,
+                             "statements": (sid,) if sid else (), "documents": (did,) if did else (),
+                             "role": role}
+    _add_edges(G, ((u, v, t, d) for (u, v, t), d in joined.items()))
+    rank.attach(G, np.concatenate([said[0], [u for u, _, _ in joined]]),
+                np.concatenate([said[1], [v for _, v, _ in joined]]),
+                np.concatenate([said[2], [EDGE_TYPES.index(t) for *_, t in joined]]),
+                np.concatenate([said[3], [1] * len(joined)]))
     return G
 
 

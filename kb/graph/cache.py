@@ -4,7 +4,7 @@ from the last build while the store is unchanged.
 One file per KB: next to a SQLite file (``kb.sqlite.graph-cache``), else under ``KB_CACHE_DIR``
 (default ``~/.cache/kb``) named by a hash of the database URL; ``KB_CACHE_DIR`` also takes SQLite
 KBs when set. The file is a pickle (protocol 5): a small header (format, URL, store fingerprint),
-then the graph, so a stale file is told without reading the graph. It is written to a temporary
+then the graph and its edge arrays (kb.graph.rank), so a stale file is told without reading the graph. It is written to a temporary
 file and renamed, so readers never see half a file; a corrupt, stale or unreadable file is
 ignored and replaced by the next build. Only kb writes these files: pickle runs code on load, so
 the cache directory must be as private as the KB itself.
@@ -19,21 +19,26 @@ import tempfile
 from pathlib import Path
 
 import networkx as nx
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from kb.graph import rank
 from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
 
 FORMAT = "kb-graph/2"  # bump when the graph's shape or the build's meaning changes
 
 
 def fingerprint(session: Session, token: str) -> str:
-    """The store-state token plus the tables' highest ids (each one index lookup): a KB replaced
-    by another at the same URL, whose version counter happens to match, still misses."""
-    tops = [session.execute(select(func.max(m.id))).scalar() or 0
-            for m in (Document, Statement, StatementTarget, Actor, Affiliation)]
-    return f"{token}|{'.'.join(map(str, tops))}"
+    """The store-state token plus the newest row of each table (one index lookup each): a KB
+    replaced by another at the same URL, whose version counter happens to match, still misses."""
+    newest = [session.execute(select(*columns).order_by(columns[0].desc()).limit(1)).first()
+              for columns in ((Document.id, Document.content_hash),
+                              (Statement.id, Statement.document_id, Statement.speaker_id),
+                              (StatementTarget.id, StatementTarget.statement_id, StatementTarget.actor_id),
+                              (Actor.id, Actor.name),
+                              (Affiliation.id, Affiliation.person_id, Affiliation.organization_id))]
+    return f"{token}|{hashlib.sha256(repr([tuple(r) if r else None for r in newest]).encode()).hexdigest()[:24]}"
 
 
 def path_for(url: str) -> Path | None:
@@ -58,10 +63,13 @@ def load(url: str, key: str) -> nx.MultiDiGraph | None:
         with path.open("rb") as fh:
             if pickle.load(fh) != (FORMAT, url, key):
                 return None
-            G = pickle.load(fh)
+            G, edges = pickle.load(fh)
     except Exception:  # noqa: BLE001 - missing, truncated, corrupt or from another version: rebuild
         return None
-    return G if isinstance(G, nx.MultiDiGraph) else None
+    if not isinstance(G, nx.MultiDiGraph) or not isinstance(edges, rank.Edges) or edges.nodes != list(G):
+        return None
+    rank.keep(G, edges)
+    return G
 
 
 def save(url: str, key: str, G: nx.MultiDiGraph) -> Path | None:
@@ -75,7 +83,7 @@ def save(url: str, key: str, G: nx.MultiDiGraph) -> Path | None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump((FORMAT, url, key), fh, protocol=5)
-            pickle.dump(G, fh, protocol=5)
+            pickle.dump((G, rank.edges(G)), fh, protocol=5)  # the rankings' arrays ride along
         os.replace(tmp, path)
         return path
     except OSError:

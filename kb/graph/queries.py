@@ -59,23 +59,32 @@ def _actor_id(session: Session, actor) -> int:
 # ---------------------------------------------------------------- evidence
 
 def statements(session: Session, sources=None, targets=None, types=None, since: date | None = None,
-               until: date | None = None, pairs=None, limit: int | None = None) -> list[dict]:
+               until: date | None = None, pairs=None, limit: int | None = None,
+               per_edge: int | None = None) -> list[dict]:
     """Evidence rows: one per (statement, target) whose edge type is in ``types``, spoken by one of
-    ``sources`` about one of ``targets`` (actor ids), or along any (source, target) in ``pairs``."""
-    et = edge_type_sql().label("type")
+    ``sources`` about one of ``targets`` (actor ids), or along any (source, target) in ``pairs``;
+    oldest first, at most ``limit`` in all and ``per_edge`` per (speaker, target, type)."""
+    et = edge_type_sql()
     speaker, target = aliased(Actor), aliased(Actor)
     sentence = func.substr(Document.text, Statement.sentence_start + 1,
                            Statement.sentence_end - Statement.sentence_start)
+    columns = {"statement_id": Statement.id, "date": Statement.published, "type": et, "speaker": speaker.name,
+               "target": target.name, "cue": Statement.cue_text, "kind": Statement.kind,
+               "claim_type": Statement.claim_type, "content": Statement.content_text, "sentence": sentence,
+               "document_id": Statement.document_id, "title": Document.title, "path": Document.path,
+               "target_text": StatementTarget.text, "speaker_id": Statement.speaker_id,
+               "target_id": StatementTarget.actor_id}
+    if per_edge is not None:
+        columns["nth"] = func.row_number().over(
+            partition_by=(Statement.speaker_id, StatementTarget.actor_id, et),
+            order_by=(Statement.published, Statement.id))
     q = (
-        select(Statement.id, Statement.published, et, speaker.name, target.name, Statement.cue_text,
-               Statement.kind, Statement.claim_type, Statement.content_text, sentence,
-               Statement.document_id, Document.title, Document.path, StatementTarget.text)
+        select(*(c.label(name) for name, c in columns.items()))
         .join(StatementTarget, StatementTarget.statement_id == Statement.id)
         .join(speaker, speaker.id == Statement.speaker_id)
         .join(target, target.id == StatementTarget.actor_id)
         .join(Document, Document.id == Statement.document_id)
         .where(Statement.flagged.is_(False), Statement.speaker_id != StatementTarget.actor_id)
-        .order_by(Statement.published, Statement.id)
     )
     if sources is not None:
         q = q.where(Statement.speaker_id.in_(list(sources)))
@@ -89,11 +98,15 @@ def statements(session: Session, sources=None, targets=None, types=None, since: 
         q = q.where(Statement.published >= since)
     if until is not None:
         q = q.where(Statement.published <= until)
+    if per_edge is not None:
+        sub = q.subquery()
+        q = select(*(sub.c[name] for name in columns if name != "nth")).where(sub.c.nth <= per_edge)
+        q = q.order_by(sub.c.date, sub.c.statement_id)
+    else:
+        q = q.order_by(Statement.published, Statement.id)
     if limit is not None:
         q = q.limit(limit)
-    cols = ("statement_id", "date", "type", "speaker", "target", "cue", "kind", "claim_type", "content",
-            "sentence", "document_id", "title", "path", "target_text")
-    return [_stripped(dict(zip(cols, row))) for row in session.execute(q)]
+    return [_stripped(dict(row._mapping)) for row in session.execute(q)]
 
 
 def _stripped(row: dict) -> dict:
@@ -109,7 +122,8 @@ def affiliations(session: Session, pairs) -> list[dict]:
                            Statement.sentence_end - Statement.sentence_start)
     q = (
         select(Affiliation.statement_id, Document.published, Affiliation.relation, member.name, org.name,
-               Affiliation.role, sentence, Affiliation.document_id, Document.title, Document.path)
+               Affiliation.role, sentence, Affiliation.document_id, Document.title, Document.path,
+               Affiliation.person_id, Affiliation.organization_id)
         .join(member, member.id == Affiliation.person_id)
         .join(org, org.id == Affiliation.organization_id)
         .outerjoin(Statement, Statement.id == Affiliation.statement_id)
@@ -118,7 +132,7 @@ def affiliations(session: Session, pairs) -> list[dict]:
         .where(or_(Statement.id.is_(None), Statement.flagged.is_(False)))
     )
     cols = ("statement_id", "date", "type", "speaker", "target", "role", "sentence", "document_id", "title",
-            "path")
+            "path", "speaker_id", "target_id")
     return [_stripped(dict(zip(cols, row))) for row in session.execute(q)]
 
 
@@ -276,15 +290,29 @@ def paths(session: Session, a, b, types=None, directed: bool = False, max_paths:
     candidates = _shortest_paths(G, src, dst, types, directed, PATH_CANDIDATES)
     candidates.sort(key=lambda nodes: _path_strength(G, nodes, types, directed))
     for nodes in candidates[:max_paths]:
-        hops = []
-        for u, v in pairwise(nodes):
-            edges = _edges_between(G, u, v, types, directed)
-            for e in edges:
-                e["evidence"] = edge_evidence(session, e["source_id"], e["target_id"], e["type"],
-                                              since=since, until=until, limit=evidence)
-            hops.append({"from": G.nodes[u]["label"], "to": G.nodes[v]["label"], "edges": edges})
-        result.append(hops)
+        result.append([{"from": G.nodes[u]["label"], "to": G.nodes[v]["label"],
+                        "edges": _edges_between(G, u, v, types, directed)} for u, v in pairwise(nodes)])
+    edges = [e for hops in result for h in hops for e in h["edges"]]
+    found = _evidence(session, {(e["source_id"], e["target_id"], e["type"]) for e in edges}, evidence,
+                      since, until)
+    for e in edges:
+        e["evidence"] = found.get((e["source_id"], e["target_id"], e["type"]), [])
     return result
+
+
+def _evidence(session: Session, keys, limit: int, since, until) -> dict[tuple, list[dict]]:
+    """The first ``limit`` statements (or affiliation facts) behind each (source, target, type)
+    edge in ``keys``: one query for the statements of all of them, one for the affiliations."""
+    found: dict[tuple, list[dict]] = {}
+    said = sorted({(u, v) for u, v, t in keys if t not in AFFILIATION_EDGE_TYPES})
+    joined = sorted({(u, v) for u, v, t in keys if t in AFFILIATION_EDGE_TYPES})
+    rows = statements(session, pairs=said, since=since, until=until, per_edge=limit) if said and limit else []
+    rows += affiliations(session, joined) if joined and limit else []
+    for r in rows:
+        key = (r["speaker_id"], r["target_id"], r["type"])
+        if key in keys and len(found.setdefault(key, [])) < limit:
+            found[key].append(r)
+    return found
 
 
 def edge_evidence(session: Session, u: int, v: int, type: str, since=None, until=None,

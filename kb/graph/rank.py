@@ -45,8 +45,29 @@ def _remember(G: nx.MultiDiGraph, question, compute):
     return value
 
 
+def attach(G: nx.MultiDiGraph, src, dst, types, counts) -> Edges:
+    """Keep the edge arrays the build already has (actor ids, EDGE_TYPES indexes) with ``G``."""
+    nodes = list(G)
+    ids = np.array(nodes, dtype=np.int64)
+    order = np.argsort(ids)
+
+    def positions(x):
+        return order[np.searchsorted(ids, np.asarray(x, dtype=np.int64), sorter=order)]
+
+    return keep(G, Edges(nodes, positions(src), positions(dst), np.asarray(types, dtype=np.int64),
+                         np.asarray(counts, dtype=np.int64)))
+
+
+def keep(G: nx.MultiDiGraph, E: Edges) -> Edges:
+    """Remember ``E`` as the edge arrays of ``G`` (its nodes in G's order)."""
+    with _lock:
+        _memo.setdefault(G, {})["edges"] = E
+    return E
+
+
 def edges(G: nx.MultiDiGraph) -> Edges:
-    def compute():
+    """The graph's edges as arrays (from the build, else one pass over the graph)."""
+    def compute():  # e.g. a graph read from an export
         nodes = list(G)
         index = {n: i for i, n in enumerate(nodes)}
         code = {t: i for i, t in enumerate(EDGE_TYPES)}
