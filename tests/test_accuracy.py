@@ -15,15 +15,15 @@ DEV = POLNEAR / "dev"
 
 # metric -> floor (F1 unless named), in percent
 FLOORS = {
-    "attribution_f1": 67.5,
-    "attribution_precision": 69.0,
-    "attribution_recall": 66.5,
-    "cue_exact_f1": 63.5,
-    "source_exact_f1": 68.5,
-    "content_exact_f1": 51.0,
-    "cue_overlap_f1": 67.5,
-    "source_overlap_f1": 71.0,
-    "content_overlap_f1": 68.0,
+    "attribution_f1": 69.0,
+    "attribution_precision": 72.5,
+    "attribution_recall": 65.5,
+    "cue_exact_f1": 64.5,
+    "source_exact_f1": 69.5,
+    "content_exact_f1": 52.0,
+    "cue_overlap_f1": 68.5,
+    "source_overlap_f1": 72.0,
+    "content_overlap_f1": 68.5,
     "speaker_accuracy": 91.0,
 }
 

@@ -35,6 +35,8 @@ _RELATIVE = {"who", "which", "that", "whom"}
 _SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 _NAMED = {"PERSON", "ORG", "NORP"}
 NAMED_SPEAKER_BONUS = 0.1
+_EMBEDDED = {"ccomp", "xcomp", "acl"}
+EMBEDDED_PENALTY = 0.2
 
 
 def _data_path(configured: str, default_name: str) -> Path:
@@ -107,6 +109,10 @@ class AttributionExtractor:
             # reach 0.43 with a PERSON subject, 0.39 with an ORG).
             if f.verb is not None and (subj := subject_of(f.verb)) is not None and subj.ent_type_ in _NAMED:
                 precision += NAMED_SPEAKER_BONUS
+            # A cue verb embedded in another clause ("said Trump would claim that") is seldom
+            # annotated as an attribution of its own (train: 0.34 for ccomp, 0.38 for xcomp/acl; 0.2 tuned on train).
+            if f.verb is not None and f.verb.dep_ in _EMBEDDED:
+                precision -= EMBEDDED_PENALTY
             return precision >= self.min_frame_precision
         if rule in ("according_to", "colon"):
             return True
