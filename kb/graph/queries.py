@@ -6,6 +6,7 @@ sentence) is fetched from the tables on demand, so the graph stays small.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from datetime import date
 from itertools import islice, pairwise
@@ -15,7 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from kb.graph import rank
-from kb.graph.build import get_graph
+from kb.graph.build import add_edges, get_graph
 from kb.graph.model import AFFILIATION_EDGE_TYPES, check_types, edge_type_sql
 from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
 
@@ -196,16 +197,6 @@ def _edge_row(G, u, v, d) -> dict:
     return row
 
 
-def _link_weight(G, a, b, types) -> int:
-    """Statements linking two actors, both directions."""
-    w = 0
-    for x, y in ((a, b), (b, a)):
-        for k, d in G.succ[x].get(y, {}).items():
-            if types is None or k in types:
-                w += d["count"]
-    return w
-
-
 def ego(session: Session, actor, radius: int = 1, types=None, since: date | None = None,
         until: date | None = None, limit: int | None = EGO_LIMIT) -> nx.MultiDiGraph:
     """The actors within ``radius`` hops of ``actor`` (either direction) and the edges among them,
@@ -220,22 +211,26 @@ def ego(session: Session, actor, radius: int = 1, types=None, since: date | None
     seen = {centre: 0}
     ring, truncated = [centre], False
     for dist in range(1, radius + 1):
-        found: dict[int, int] = {}
+        found: dict[int, int] = {}  # statements linking each new actor to the ring, both directions
         for n in ring:
-            for m in _neighbours(G, n, types, directed=False):
-                if m not in seen:
-                    found[m] = found.get(m, 0) + _link_weight(G, n, m, types)
-        ring = sorted(found, key=lambda m: (-found[m], m))
-        if limit is not None and len(seen) + len(ring) > limit:
-            ring, truncated = ring[:max(0, limit - len(seen))], True
+            for nbrs in (G.succ[n], G.pred[n]):
+                for m, keys in nbrs.items():
+                    w = sum(d["count"] for k, d in keys.items() if types is None or k in types)
+                    if w and m not in seen:
+                        found[m] = found.get(m, 0) + w
+        room = None if limit is None else max(0, limit - len(seen))
+        if room is not None and len(found) > room:
+            ring, truncated = heapq.nsmallest(room, found, key=lambda m: (-found[m], m)), True
+        else:
+            ring = sorted(found, key=lambda m: (-found[m], m))
         seen.update((m, dist) for m in ring)
         if not ring:
             break
     sub = nx.MultiDiGraph(centre=centre, radius=radius, truncated=truncated, since=G.graph.get("since"),
                           until=G.graph.get("until"))
     sub.add_nodes_from((n, {**G.nodes[n], "distance": dist}) for n, dist in seen.items())
-    sub.add_edges_from((u, v, k, d) for u in seen for v in _among(G.succ[u], seen)
-                       for k, d in G.succ[u][v].items() if types is None or k in types)
+    add_edges(sub, ((u, v, k, dict(d)) for u in seen for v in _among(G.succ[u], seen)
+                    for k, d in G.succ[u][v].items() if types is None or k in types))
     return sub
 
 
