@@ -366,6 +366,21 @@ def _key(name) -> tuple[str, str]:
     return (name, "") if isinstance(name, str) else name
 
 
+def _adder(dialect, table, keys: list[str]):
+    """INSERT ... ON CONFLICT (keys) DO UPDATE SET n = n + excluded.n, for one backend."""
+    stmt = dialect.insert(table)
+    return stmt.on_conflict_do_update(index_elements=keys, set_={"n": table.c.n + stmt.excluded.n})
+
+
+# Built once: these run in every stored document, where building the expression costs more than
+# running it.
+_ADD = {name: {"counter": _adder(d, COUNTER, ["name", "value"]),
+               "accusations": _adder(d, ACCUSATIONS, ["accuser_id", "accused_id"])}
+        for name, d in (("sqlite", sqlite), ("postgresql", postgresql))}
+_ADD_ACTOR_COUNTS = update(ACTOR).where(ACTOR.c.id == bindparam("aid")).values(
+    {c: ACTOR.c[c] + bindparam(f"d_{c}") for c in ACTOR_COUNTERS})
+
+
 def bump_counters(session: Session | Connection, deltas: Mapping = ()) -> None:
     """Add ``deltas`` ({name or (name, value): k}) to the KB-wide counters and bump the version.
 
@@ -374,21 +389,15 @@ def bump_counters(session: Session | Connection, deltas: Mapping = ()) -> None:
     conn = _conn(session)
     rows = Counter({_key(k): n for k, n in dict(deltas).items()})
     rows[("version", "")] += 1
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(COUNTER)
-    stmt = stmt.on_conflict_do_update(index_elements=["name", "value"], set_={"n": COUNTER.c.n + stmt.excluded.n})
-    conn.execute(stmt, [{"name": k[0], "value": k[1], "n": n} for k, n in sorted(rows.items()) if n or k[0] == "version"])
+    conn.execute(_ADD[conn.dialect.name]["counter"],
+                 [{"name": k[0], "value": k[1], "n": n} for k, n in sorted(rows.items()) if n or k[0] == "version"])
 
 
 def add_actor_counts(session: Session | Connection, deltas: Mapping[int, Mapping[str, int]]) -> None:
     """Add per-actor counter deltas ({actor id: {column: k}}), in actor id order."""
-    if not deltas:
-        return
-    conn = _conn(session)
-    stmt = update(ACTOR).where(ACTOR.c.id == bindparam("aid")).values(
-        {c: ACTOR.c[c] + bindparam(f"d_{c}") for c in ACTOR_COUNTERS})
-    conn.execute(stmt, [{"aid": aid, **{f"d_{c}": d.get(c, 0) for c in ACTOR_COUNTERS}}
-                        for aid, d in sorted(deltas.items())])
+    if deltas:
+        _conn(session).execute(_ADD_ACTOR_COUNTS, [{"aid": aid, **{f"d_{c}": d.get(c, 0) for c in ACTOR_COUNTERS}}
+                                                   for aid, d in sorted(deltas.items())])
 
 
 def add_accusations(session: Session | Connection, deltas: Mapping[tuple[int, int], int]) -> None:
@@ -396,10 +405,7 @@ def add_accusations(session: Session | Connection, deltas: Mapping[tuple[int, in
     rows = [{"accuser_id": a, "accused_id": b, "n": n} for (a, b), n in sorted(deltas.items()) if n]
     if rows:
         conn = _conn(session)
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(ACCUSATIONS)
-        conn.execute(stmt.on_conflict_do_update(index_elements=["accuser_id", "accused_id"],
-                                                set_={"n": ACCUSATIONS.c.n + stmt.excluded.n}), rows)
+        conn.execute(_ADD[conn.dialect.name]["accusations"], rows)
 
 
 def _actor_count_sources(ids: Sequence[int] | None) -> list:
