@@ -64,9 +64,9 @@ def queries(p: dict, rng: random.Random):
     from kb import query as Q
     from kb.query import StatementFilter as F
 
-    actor = lambda: rng.choice(p["speakers"])  # noqa: E731 - the active ones
-    word = lambda: rng.choice(COMMON_WORDS)  # noqa: E731
-    month = lambda: rng.randint(1, 11)  # noqa: E731
+    actor = lambda: rng.choice(p["speakers"])
+    word = lambda: rng.choice(COMMON_WORDS)
+    month = lambda: rng.randint(1, 11)
     n = p["statements"]
     return [
         ("search: first page", lambda s: Q.search_statements(s, F())),

@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 from sample_kb import DOCUMENTS, TRICKY, build_sample_kb, sample_kb_url  # noqa: F401 (fixture)
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import select
 
 from kb import edit
 from kb import query as Q
 from kb.db import session_scope
-from kb.models import Alias, Statement
+from kb.models import Statement
 from kb.query import StatementFilter as F
 
 
