@@ -64,9 +64,12 @@ def queries(p: dict, rng: random.Random):
     from kb import query as Q
     from kb.query import StatementFilter as F
 
-    actor = lambda: rng.choice(p["speakers"])
-    word = lambda: rng.choice(COMMON_WORDS)
-    month = lambda: rng.randint(1, 11)
+    def actor():
+        return rng.choice(p["speakers"])
+    def word():
+        return rng.choice(COMMON_WORDS)
+    def month():
+        return rng.randint(1, 11)
     n = p["statements"]
     return [
         ("search: first page", lambda s: Q.search_statements(s, F())),

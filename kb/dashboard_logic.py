@@ -225,15 +225,10 @@ def ingest_uploads(files: list, nlp, db_url: str, tmp_dir: str, progress=None) -
     One result row per file; errors name the uploaded file (not the temp path) and the cause.
     Each document is stored in its own transaction, so a bad file never loses the others.
     """
-    from kb.db import session_scope
-    from kb.ingest import IngestError, read_paths
-    from kb.pipeline import process
-    from kb.resolve import Resolver
-    from kb.store import store_document
+    from kb.ingest import read_paths
+    from kb.pipeline import ingest
 
     prefix = str(tmp_dir).rstrip("/") + "/"
-    with session_scope(db_url) as s:
-        resolver = Resolver.from_session(s)
 
     def renamed(items):
         for item in items:
@@ -243,21 +238,10 @@ def ingest_uploads(files: list, nlp, db_url: str, tmp_dir: str, progress=None) -
 
     results = []
     for i, path in enumerate(files, 1):
-        row = {"file": path.name, "new": 0, "unchanged": 0, "statements": 0, "errors": [], "warnings": []}
-
-        def on_error(e: IngestError, row=row) -> None:
-            row["errors"].append(str(e))
-
-        for item in process(renamed(read_paths([path])), nlp, resolver, on_error):
-            try:
-                with session_scope(db_url) as s:
-                    outcome = store_document(s, item.raw, item.resolved)
-            except Exception as e:  # noqa: BLE001  (one bad document must not stop the upload)
-                on_error(IngestError(item.raw.path, f"not stored: {type(e).__name__}: {e}"))
-                continue
-            row[outcome.status] += 1
-            row["warnings"] += [f"{item.raw.path}: {w}" for w in item.raw.warnings]
-            row["statements"] += outcome.statements
+        warnings: list[str] = []
+        summary = ingest(renamed(read_paths([path])), nlp, db_url, on_warning=warnings.append)
+        row = {"file": path.name, "new": summary.new, "unchanged": summary.unchanged,
+               "statements": summary.statements, "errors": summary.errors, "warnings": warnings}
         results.append(row)
         if progress:
             progress(i, len(files), path.name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Optional
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint, text
@@ -15,7 +15,7 @@ AFFILIATION_RELATIONS = ("member_of", "part_of")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Source(SQLModel, table=True):

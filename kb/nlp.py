@@ -44,7 +44,7 @@ def _is_path(name: str) -> bool:
 
 def add_kb_components(nlp: Language) -> Language:
     """Append kb's registered extraction components (see kb.extract)."""
-    import kb.extract  # noqa: F401  (registers the factories)
+    import kb.extract.factory  # noqa: F401  (registers the factory and Doc extensions)
 
     if "kb_attributions" not in nlp.pipe_names:
         nlp.add_pipe("kb_attributions", last=True)

@@ -27,8 +27,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:  # spaCy loads only where a Doc is resolved, not for the read path
+    from spacy.tokens import Doc, Span
 
 from kb.extract.types import AffiliationFact, Attribution
 
@@ -680,7 +682,7 @@ class Resolver:
 
         self._statements(doc, reader, mentions, result)
         self._affiliations(doc, reader, mentions, result)
-        meta = doc._.meta if Doc.has_extension("meta") else None
+        meta = doc._.meta if doc.has_extension("meta") else None
         if meta is not None:
             get = meta.get if isinstance(meta, dict) else (lambda k: getattr(meta, k, None))
             result.published, result.source_line = get("published"), get("source_line")
@@ -732,7 +734,7 @@ class Resolver:
         kinds = {m.name: m.kind for m in mentions}
         names = {m.form: m.name for m in mentions}
         roles = self._role_evidence(doc, reader, mentions)
-        attributions = doc._.attributions if Doc.has_extension("attributions") else []
+        attributions = doc._.attributions if doc.has_extension("attributions") else []
         for att in attributions or []:
             speaker, rule = self._speaker(att, doc, reader, mentions, prior, names, roles)
             if speaker is not None:
@@ -845,7 +847,7 @@ class Resolver:
                         found.add(t.lower_)
             if found:
                 out.append((m.start_char, m.name, found))
-        for fact in doc._.affiliations if Doc.has_extension("affiliations") else []:
+        for fact in doc._.affiliations if doc.has_extension("affiliations") else []:
             if fact.role:
                 found = {w for w in fact.role.lower().split() if w in roles_vocab}
                 m = mentions.by_form.get(normalise(fact.member))
@@ -921,7 +923,7 @@ class Resolver:
         for m in mentions:  # named sub-units found by resolution
             if m.owner:
                 add(m.name, m.owner, "part_of", None, statement_at(m.start_char))
-        facts: list[AffiliationFact] = doc._.affiliations if Doc.has_extension("affiliations") else []
+        facts: list[AffiliationFact] = doc._.affiliations if doc.has_extension("affiliations") else []
         for fact in facts or []:
             member = self._fact_actor(fact.member, fact, mentions)
             org_m = self._fact_mention(fact.organization, fact, mentions)

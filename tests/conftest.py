@@ -31,17 +31,10 @@ def seed_gold() -> dict:
 
 def build_kb(url: str, paths, nlp) -> None:
     """Ingest ``paths`` into the KB at ``url`` through the same code path as ``kb ingest``."""
-    from kb.db import session_scope
-    from kb.pipeline import process_paths
-    from kb.resolve import Resolver
-    from kb.store import store_document
+    from kb.ingest import read_paths
+    from kb.pipeline import ingest
 
-    errors = []
-    with session_scope(url) as session:
-        resolver = Resolver.from_session(session)
-    for item in process_paths(paths, nlp, resolver, errors.append):
-        with session_scope(url) as session:
-            store_document(session, item.raw, item.resolved)
+    errors = ingest(read_paths(paths), nlp, url).errors
     assert not errors, errors
 
 

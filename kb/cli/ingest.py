@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import List
 
 import typer
 from rich.console import Console
@@ -13,8 +12,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kb.cli.output import error
-from kb.ingest import IngestError, RawDocument, iter_files, read_paths
-from kb.pipeline import IngestSummary, process, process_paths
+from kb.ingest import IngestError, iter_files, read_paths
+from kb.pipeline import ingest as run_ingest
+from kb.pipeline import process_paths
 
 
 def _load_nlp():
@@ -28,25 +28,19 @@ def _load_nlp():
 
 
 def ingest(
-    paths: List[Path] = typer.Argument(..., help="Files or folders (.txt .html .htm .jsonl .json .csv)."),
+    paths: list[Path] = typer.Argument(..., help="Files or folders (.txt .html .htm .jsonl .json .csv)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="spaCy processes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Read documents, extract statements and store them (one transaction per document)."""
-    from kb.db import session_scope, write_with_retry
-    from kb.resolve import Resolver
-    from kb.store import is_stored, store_document
-
     nlp = _load_nlp()
-    with session_scope() as session:
-        resolver = Resolver.from_session(session)
-    summary = IngestSummary()
     console = Console(stderr=True)
 
     def on_error(e: IngestError) -> None:
-        summary.failed += 1
-        summary.errors.append(str(e))
         console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False, soft_wrap=True)
+
+    def on_warning(w: str) -> None:
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False, soft_wrap=True)
 
     n_files = sum(1 for _ in iter_files(paths))
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -54,39 +48,15 @@ def ingest(
         task = bar.add_task("ingesting", total=n_files)
         last_file = None
 
-        def advance(path: str) -> None:
+        def on_done(path: str) -> None:
             nonlocal last_file
             file = path.split("#", 1)[0]
             if file != last_file:
                 bar.advance(task)
                 last_file = file
 
-        def unseen(items):
-            """Texts stored already (an earlier or a parallel run) skip the NLP."""
-            for item in items:
-                if isinstance(item, RawDocument) and is_stored(item.content_hash):
-                    summary.unchanged += 1
-                    advance(item.path)
-                    continue
-                yield item
-
-        for item in process(unseen(read_paths(paths)), nlp, resolver, on_error, workers=workers):
-            for w in item.raw.warnings:
-                console.print(f"[yellow]warning:[/yellow] {escape(f'{item.raw.path}: {w}')}", highlight=False,
-                              soft_wrap=True)
-            try:
-                # One transaction per document, retried when a concurrent writer gets in the way.
-                outcome = write_with_retry(lambda s, item=item: store_document(s, item.raw, item.resolved))
-            except Exception as e:
-                on_error(IngestError(item.raw.path, f"not stored: {type(e).__name__}: {e}"))
-                continue
-            if outcome.status == "new":
-                summary.new += 1
-                summary.statements += outcome.statements
-                summary.actors += outcome.actors
-            else:
-                summary.unchanged += 1
-            advance(item.raw.path)
+        summary = run_ingest(read_paths(paths), nlp, workers=workers, on_error=on_error,
+                             on_warning=on_warning, on_done=on_done)
 
     console.print(
         f"documents: {summary.new} new, {summary.unchanged} unchanged, {summary.failed} failed; "
@@ -116,7 +86,7 @@ def statement_json(path: str, item) -> list[dict]:
 
 
 def extract(
-    paths: List[Path] = typer.Argument(..., help="Files or folders."),
+    paths: list[Path] = typer.Argument(..., help="Files or folders."),
     format: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one statement per line)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1),
 ) -> None:

@@ -43,6 +43,10 @@ def _data_path(configured: str, default_name: str) -> Path:
     return Path(configured) if configured else get_settings().data_dir / default_name
 
 
+# Where a failure is left on the Doc (plain data, so it crosses nlp.pipe's process boundary).
+ERROR_KEY = "kb_error"
+
+
 class AttributionExtractor:
     def __init__(self, nlp: Language, cues_path: str = "", frames_path: str = "",
                  accusation_terms_path: str = "", affiliation_terms_path: str = "",
@@ -62,6 +66,13 @@ class AttributionExtractor:
         self.follow_paragraphs = True
 
     def __call__(self, doc: Doc) -> Doc:
+        try:
+            return self._extract(doc)
+        except Exception as e:  # noqa: BLE001  (one odd document must not stop a long ingest)
+            doc.user_data[ERROR_KEY] = f"{type(e).__name__}: {e}"
+            return doc
+
+    def _extract(self, doc: Doc) -> Doc:
         text = doc.text  # Doc.text joins every token: read it once
         sentences = Sentences(doc)
         surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
