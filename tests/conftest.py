@@ -44,3 +44,22 @@ def seed_kb(tmp_path_factory, nlp) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('seed') / 'kb.sqlite'}"
     build_kb(url, [SEED_TEXT], nlp)
     return url
+
+
+def kb_cli(url: str, monkeypatch):
+    """``run("graph", "path", ...)``: the real ``kb`` CLI against the KB at ``url``; checks the exit
+    code (``code=``, 0 by default) and returns the click Result."""
+    from typer.testing import CliRunner
+
+    from kb.cli import app
+
+    monkeypatch.setenv("KB_DATABASE_URL", url)
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0):
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
+        return result
+
+    return run

@@ -8,25 +8,14 @@ import io
 import json
 
 import pytest
+from conftest import kb_cli
 from sample_kb import TRICKY, sample_kb_url  # noqa: F401 (fixture)
-from typer.testing import CliRunner
-
-from kb.cli import app
 
 
 @pytest.fixture
 def kb(sample_kb_url, monkeypatch):  # noqa: F811 (the imported fixture)
     """Run ``kb ...`` against the sample KB (KB_DATABASE_URL); returns the click Result."""
-    monkeypatch.setenv("KB_DATABASE_URL", sample_kb_url)
-    monkeypatch.setenv("COLUMNS", "200")
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args))
-        assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
-        return result
-
-    return run
+    return kb_cli(sample_kb_url, monkeypatch)
 
 
 def as_json(result) -> list | dict:
@@ -202,15 +191,13 @@ def test_stats(kb):
 
 def test_seed_kb_browses(seed_kb, monkeypatch):
     """`kb ingest` output of the seed press release, browsed: every statement row points at its text."""
-    monkeypatch.setenv("KB_DATABASE_URL", seed_kb)
-    runner = CliRunner()
-    rows = json.loads(runner.invoke(app, ["statements", "--limit", "1000", "-f", "json"]).stdout)
+    kb = kb_cli(seed_kb, monkeypatch)
+    rows = json.loads(kb("statements", "--limit", "1000", "-f", "json").stdout)
     assert rows, "the seed yields statements"
-    doc = json.loads(runner.invoke(app, ["show-document", str(rows[0]["document_id"]), "-f", "json"]).stdout)
+    doc = json.loads(kb("show-document", str(rows[0]["document_id"]), "-f", "json").stdout)
     for row in rows:
         assert doc["text"][row["content_start"]:row["content_end"]] == row["content"]
-        shown = json.loads(runner.invoke(app, ["show-statement", str(row["id"]), "-f", "json"]).stdout)
+        shown = json.loads(kb("show-statement", str(row["id"]), "-f", "json").stdout)
         assert shown["sentence"]["text"] in shown["context"]["text"]
-    farhan = runner.invoke(app, ["show-actor", "Farhan"])
-    assert farhan.exit_code == 0, farhan.stderr
+    farhan = kb("show-actor", "Farhan")
     assert "Yasser Farhan" in farhan.stdout and "Russia" in farhan.stdout

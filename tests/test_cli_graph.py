@@ -12,25 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import kb_cli
 from multidoc_kb import build_multidoc_kb
-from typer.testing import CliRunner
 
 from kb import graph
-from kb.cli import app
 from kb.graph import cache
 
 
 def runner_for(url, monkeypatch):
-    monkeypatch.setenv("KB_DATABASE_URL", url)
-    monkeypatch.setenv("COLUMNS", "200")
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args))
-        assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
-        return result
-
-    return run
+    return kb_cli(url, monkeypatch)
 
 
 @pytest.fixture(scope="module")
