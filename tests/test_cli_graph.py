@@ -47,11 +47,11 @@ def test_accusations_by_and_against(kb):
     assert "Accusations by Yasser Farhan: 4 statements" in table
     assert "Farhan accused Moscow of shelling hospitals in Idlib." in table
     rows = as_json(kb("graph", "accusations", "--against", "Russia", "--since", "2017-06-01", "-f", "json"))
-    assert [(r["speaker"], r["date"], r["sentence"]) for r in rows] == [
-        ("Human Rights Watch", "2017-09-27", "HRW accused Russia and the Assad regime of war crimes."),
-        ("Yasser Farhan", "2018-02-01", "Yasser Farhan accused Russian forces of targeting civilians.")]
+    assert [(r["speaker"], r["date"], r["sentence"]) for r in rows] == [  # most recently stored first
+        ("Yasser Farhan", "2018-02-01", "Yasser Farhan accused Russian forces of targeting civilians."),
+        ("Human Rights Watch", "2017-09-27", "HRW accused Russia and the Assad regime of war crimes.")]
     out = kb("graph", "accusations", "--by", "Farhan", "--against", "Moscow", "-f", "csv").stdout
-    assert [r["statement_id"] for r in csv.DictReader(io.StringIO(out))] == ["1", "11"]
+    assert [r["statement_id"] for r in csv.DictReader(io.StringIO(out))] == ["11", "1"]
 
 
 def test_ego_with_type_and_window(kb):

@@ -154,7 +154,7 @@ def test_unresolved_speakers_are_left_out(G):
 def test_evidence_cap_keeps_newest_statements(kb_url):
     with session_scope(kb_url) as s:
         G = graph.build_graph(s, evidence_cap=1)
-        newest = graph.accusations(s, by="Yasser Farhan", against="Russia")[-1]["statement_id"]
+        newest = graph.accusations(s, by="Yasser Farhan", against="Russia")[0]["statement_id"]
     e = edge(G, "Yasser Farhan", "Russia", "accuses")
     assert e["count"] == 2 and e["statements"] == (newest,)
 
@@ -173,11 +173,11 @@ def test_weighted_view_sums_counts(G):
 def test_accusations_by_an_actor_with_the_statements(kb_url):
     with session_scope(kb_url) as s:
         rows = graph.accusations(s, by="Farhan")  # an alias works as well as the name
-    assert [(r["target"], r["date"]) for r in rows] == [
-        ("Russia", date(2017, 1, 10)), ("Assad regime", date(2017, 1, 10)), ("Turkey", date(2017, 9, 27)),
-        ("Russia", date(2018, 2, 1))]
-    assert rows[0]["sentence"] == "Farhan accused Moscow of shelling hospitals in Idlib."
-    assert rows[0]["target_text"] == "Moscow" and rows[0]["path"] == "a.txt"
+    assert [(r["target"], r["date"]) for r in rows] == [  # most recently stored first
+        ("Russia", date(2018, 2, 1)), ("Turkey", date(2017, 9, 27)), ("Assad regime", date(2017, 1, 10)),
+        ("Russia", date(2017, 1, 10))]
+    assert rows[-1]["sentence"] == "Farhan accused Moscow of shelling hospitals in Idlib."
+    assert rows[-1]["target_text"] == "Moscow" and rows[-1]["path"] == "a.txt"
     assert {r["speaker"] for r in rows} == {"Yasser Farhan"}
 
 
@@ -185,8 +185,37 @@ def test_accusations_against_an_actor_and_in_a_window(kb_url):
     with session_scope(kb_url) as s:
         rows = graph.accusations(s, against="Moscow")
         window = graph.accusations(s, against="Russia", since=date(2017, 6, 1), until=date(2017, 12, 31))
-    assert [r["speaker"] for r in rows] == ["Yasser Farhan", "Human Rights Watch", "Yasser Farhan"]
+    assert [(r["speaker"], r["date"]) for r in rows] == [
+        ("Yasser Farhan", date(2018, 2, 1)), ("Human Rights Watch", date(2017, 9, 27)),
+        ("Yasser Farhan", date(2017, 1, 10))]
     assert [r["speaker"] for r in window] == ["Human Rights Watch"]
+
+
+def test_accusations_page_by_cursor(kb_url):
+    with session_scope(kb_url) as s:
+        everything = graph.accusations(s, by="Yasser Farhan")
+        first = graph.accusations(s, by="Yasser Farhan", limit=3)
+        rest = graph.accusations(s, by="Yasser Farhan", limit=3, cursor=first[-1]["statement_id"])
+        against = graph.accusations(s, against="Russia", limit=1)
+        older = graph.accusations(s, against="Russia", cursor=against[-1]["statement_id"])
+    assert first + rest == everything and len(rest) == 1
+    ids = [r["statement_id"] for r in everything]
+    assert ids == sorted(ids, reverse=True)
+    assert [r["speaker"] for r in against + older] == ["Yasser Farhan", "Human Rights Watch", "Yasser Farhan"]
+
+
+def test_edge_evidence_is_every_statement_behind_the_edge(kb_url, G):
+    """Evidence is filtered on role and claim type directly (for the index): every statement edge,
+    of every type, gets exactly its statements, newest first."""
+    with session_scope(kb_url) as s:
+        for u, v, t, d in G.edges(keys=True, data=True):
+            if t in ("member_of", "part_of"):
+                continue
+            rows = graph.edge_evidence(s, u, v, t)
+            assert {r["type"] for r in rows} == {t}
+            assert [r["statement_id"] for r in rows] == sorted(d["statements"], reverse=True)
+            assert len(rows) == d["count"]
+        assert [r["type"] for r in graph.statements(s, types=["calls_on", "warns"])] == ["warns", "calls_on"]
 
 
 def test_unknown_actor_is_a_clear_error(kb_url):
@@ -236,6 +265,42 @@ def test_path_directed_types_and_several_shortest(kb_url):
     assert {tuple(h["to"] for h in p) for p in several} == {("Russia", "Yasser Farhan"),
                                                             ("Assad regime", "Yasser Farhan")}
     assert self_path == [[]]
+
+
+@pytest.fixture(scope="module")
+def bench_graph(tmp_path_factory):
+    """The graph of a small kb bench-generate KB (Zipf speakers and targets: hubs, many shortest paths)."""
+    from kb.benchgen import generate
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('bench-graph') / 'kb.sqlite'}"
+    generate(url, documents=200, statements=2000, actors=150, seed=3)
+    with session_scope(url) as s:
+        G = graph.build_graph(s)
+    dispose_engine(url)
+    return G
+
+
+@pytest.mark.parametrize("types, directed", [(None, False), (None, True), (("accuses",), False),
+                                             (("accuses", "member_of"), True)])
+def test_shortest_paths_are_networkx_all_shortest_paths(bench_graph, types, directed):
+    """The bidirectional search finds exactly the shortest paths networkx finds, each once."""
+    import random
+
+    from kb.graph.queries import _shortest_paths
+
+    G = bench_graph
+    H = G.edge_subgraph([e for e in G.edges(keys=True) if types is None or e[2] in types])
+    H = nx.DiGraph(H) if directed else nx.Graph(H)
+    rng = random.Random(0)
+    nodes = sorted(G)
+    for a, b in [rng.sample(nodes, 2) for _ in range(150)]:
+        found = _shortest_paths(G, a, b, types, directed, 10**6)
+        try:
+            expected = sorted(nx.all_shortest_paths(H, a, b))
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            expected = []
+        assert sorted(found) == expected, (a, b)
+    assert _shortest_paths(G, nodes[0], nodes[0], types, directed, 3) == [[nodes[0]]]
 
 
 def test_centrality_rankings(kb_url):
@@ -446,7 +511,7 @@ def test_centrality_limit_keeps_ties_in_name_order(kb_url):
     assert top == everyone[:4]
 
 
-def test_path_evidence_per_edge_is_the_oldest_statements(kb_url):
+def test_path_evidence_per_edge_is_the_newest_statements(kb_url):
     with session_scope(kb_url) as s:
         found = graph.paths(s, "Human Rights Watch", "Yasser Farhan", max_paths=5, evidence=1)
         for hops in found:

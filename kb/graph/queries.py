@@ -12,12 +12,18 @@ from datetime import date
 from itertools import islice, pairwise
 
 import networkx as nx
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from kb.graph import rank
 from kb.graph.build import add_edges, get_graph
-from kb.graph.model import AFFILIATION_EDGE_TYPES, check_types, edge_type_sql
+from kb.graph.model import (
+    AFFILIATION_EDGE_TYPES,
+    CLAIM_EDGE_TYPES,
+    ROLE_EDGE_TYPES,
+    check_types,
+    edge_type_sql,
+)
 from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
 
 CENTRALITY_MEASURES = ("degree", "accused", "pagerank", "betweenness")
@@ -61,14 +67,19 @@ def _actor_id(session: Session, actor) -> int:
 
 def statements(session: Session, sources=None, targets=None, types=None, since: date | None = None,
                until: date | None = None, pairs=None, limit: int | None = None,
-               per_edge: int | None = None) -> list[dict]:
+               per_edge: int | None = None, cursor: int | None = None) -> list[dict]:
     """Evidence rows: one per (statement, target) whose edge type is in ``types``, spoken by one of
     ``sources`` about one of ``targets`` (actor ids), or along any (source, target) in ``pairs``;
-    oldest first, at most ``limit`` in all and ``per_edge`` per (speaker, target, type)."""
+    most recently stored first (statement id order, as kb.query pages statements), at most
+    ``limit`` in all and ``per_edge`` per (speaker, target, type). ``cursor``: only statements
+    stored before that statement id (pass the last row's ``statement_id`` for the next page)."""
     et = edge_type_sql()
     speaker, target = aliased(Actor), aliased(Actor)
     sentence = func.substr(Document.text, Statement.sentence_start + 1,
                            Statement.sentence_end - Statement.sentence_start)
+    # Newest first by the id the driving index carries: a target's (actor_id, role, statement_id)
+    # index or a speaker's (speaker_id) index hands out the page in order and the LIMIT stops it.
+    key = StatementTarget.statement_id if targets is not None else Statement.id
     columns = {"statement_id": Statement.id, "date": Statement.published, "type": et, "speaker": speaker.name,
                "target": target.name, "cue": Statement.cue_text, "kind": Statement.kind,
                "claim_type": Statement.claim_type, "content": Statement.content_text, "sentence": sentence,
@@ -78,7 +89,7 @@ def statements(session: Session, sources=None, targets=None, types=None, since: 
     if per_edge is not None:
         columns["nth"] = func.row_number().over(
             partition_by=(Statement.speaker_id, StatementTarget.actor_id, et),
-            order_by=(Statement.published, Statement.id))
+            order_by=(Statement.id.desc(), StatementTarget.id))
     q = (
         select(*(c.label(name) for name, c in columns.items()))
         .join(StatementTarget, StatementTarget.statement_id == Statement.id)
@@ -94,20 +105,40 @@ def statements(session: Session, sources=None, targets=None, types=None, since: 
     if pairs is not None:
         q = q.where(or_(*[(Statement.speaker_id == u) & (StatementTarget.actor_id == v) for u, v in pairs]))
     if types is not None:
-        q = q.where(et.in_(list(types)))
+        q = q.where(_edge_type_filter(types))
     if since is not None:
         q = q.where(Statement.published >= since)
     if until is not None:
         q = q.where(Statement.published <= until)
+    if cursor is not None:
+        q = q.where(key < int(cursor))
     if per_edge is not None:
         sub = q.subquery()
         q = select(*(sub.c[name] for name in columns if name != "nth")).where(sub.c.nth <= per_edge)
-        q = q.order_by(sub.c.date, sub.c.statement_id)
+        q = q.order_by(sub.c.statement_id.desc(), sub.c.target_id)
     else:
-        q = q.order_by(Statement.published, Statement.id)
+        q = q.order_by(key.desc(), StatementTarget.actor_id)
     if limit is not None:
         q = q.limit(limit)
     return [_stripped(dict(row._mapping)) for row in session.execute(q)]
+
+
+def _edge_type_filter(types):
+    """Rows whose edge type is in ``types``, as plain equality tests of the target's role and the
+    claim type (the table of kb.graph.model; roles are the three the extractor writes). Unlike a
+    test of the CASE, ``role = 'accused'`` lets the (actor_id, role, statement_id) index hand out
+    an actor's accusations newest first without reading its other rows."""
+    claim, role = Statement.claim_type, StatementTarget.role
+    by_claim = [ct for ct, et in CLAIM_EDGE_TYPES.items() if et in types]
+    other_roles = [r for r in ROLE_EDGE_TYPES if r != "accused"]
+    tests = [role == "accused"] if "accuses" in types else []
+    if by_claim:
+        tests.append(role.in_(other_roles) & claim.in_(by_claim + [c.upper() for c in by_claim]))
+    plain = [r for r in other_roles if ROLE_EDGE_TYPES[r] in types]  # calls_on, mentions
+    if plain:
+        every_claim = list(CLAIM_EDGE_TYPES) + [c.upper() for c in CLAIM_EDGE_TYPES]
+        tests.append(role.in_(plain) & or_(claim.is_(None), claim.notin_(every_claim)))
+    return or_(*tests) if tests else false()
 
 
 def _stripped(row: dict) -> dict:
@@ -138,25 +169,18 @@ def affiliations(session: Session, pairs) -> list[dict]:
 
 
 def accusations(session: Session, by=None, against=None, since: date | None = None,
-                until: date | None = None, limit: int | None = None) -> list[dict]:
-    """The accusing statements made by one actor and/or against another, oldest first."""
+                until: date | None = None, limit: int | None = None, cursor: int | None = None) -> list[dict]:
+    """The accusing statements made by one actor and/or against another, most recently stored
+    first (``cursor``: the last row's ``statement_id`` for the next page)."""
     if by is None and against is None:
         raise ValueError("give an accuser (by), an accused actor (against), or both")
     return statements(session,
                       sources=None if by is None else [_actor_id(session, by)],
                       targets=None if against is None else [_actor_id(session, against)],
-                      types=["accuses"], since=since, until=until, limit=limit)
+                      types=["accuses"], since=since, until=until, limit=limit, cursor=cursor)
 
 
 # ---------------------------------------------------------------- structure
-
-def _neighbours(G: nx.MultiDiGraph, n, types, directed: bool):
-    adjacency = (G.succ[n],) if directed else (G.succ[n], G.pred[n])
-    for nbrs in adjacency:
-        for m, keys in nbrs.items():
-            if types is None or any(k in types for k in keys):
-                yield m
-
 
 def _window_graph(session, since, until) -> nx.MultiDiGraph:
     return get_graph(session, since, until)
@@ -246,31 +270,63 @@ def edge_rows(G: nx.MultiDiGraph) -> list[dict]:
 
 
 def _shortest_paths(G, a, b, types, directed, max_paths):
-    """Up to ``max_paths`` shortest node paths a -> b (breadth-first, predecessor lists)."""
+    """Up to ``max_paths`` shortest node paths a -> b.
+
+    Bidirectional breadth-first search over networkx's own adjacency dicts (the view objects
+    cost more than the search): each step expands the smaller frontier by one level, recording
+    every parent, until the two searches meet. The two balls then hold about the square root of
+    the nodes a one-sided search would visit on a small-world graph. Every shortest path crosses
+    the first level where they meet: its paths join one path from a to each meeting node and one
+    from the node to b."""
     if a == b:
         return [[a]]
-    preds = {a: []}
-    level = [a]
-    while level and b not in preds:
-        nxt = {}
-        for n in level:
-            for m in _neighbours(G, n, types, directed):
-                if m not in preds:
-                    nxt.setdefault(m, []).append(n)
-        preds.update(nxt)
-        level = list(nxt)
-    if b not in preds:
+    if a not in G or b not in G:
+        return []
+    succ, pred = G._succ, G._pred  # dict-of-dicts: {u: {v: {edge type: data}}}
+    forward = (succ,) if directed else (succ, pred)
+    backward = (pred,) if directed else (succ, pred)
+    near_a, near_b = {a: []}, {b: []}  # node -> its neighbours one level closer to a (to b)
+    front_a, front_b = [a], [b]
+    while front_a and front_b:
+        if len(front_a) <= len(front_b):
+            front_a = _expand(front_a, near_a, forward, types)
+            meet = [n for n in front_a if n in near_b]
+        else:
+            front_b = _expand(front_b, near_b, backward, types)
+            meet = [n for n in front_b if n in near_a]
+        if meet:
+            break
+    else:
         return []
 
-    def walk(n):
-        if n == a:
-            yield [a]
+    def walk(n, near, end):  # paths from n to end, following the recorded parents
+        if n == end:
+            yield [n]
             return
-        for p in preds[n]:
-            for path in walk(p):
-                yield path + [n]
+        for p in near[n]:
+            for rest in walk(p, near, end):
+                yield [n, *rest]
 
-    return list(islice(walk(b), max_paths))
+    found = ((left[::-1] + right[1:]) for m in meet for left in walk(m, near_a, a) for right in walk(m, near_b, b))
+    return list(islice(found, max_paths))
+
+
+def _expand(frontier, parents, adjacencies, types):
+    """One breadth-first level: the nodes one hop beyond ``frontier`` not seen before, each with
+    all its parents in ``frontier`` (recorded in ``parents``, which also holds the seen nodes)."""
+    level: dict = {}
+    for n in frontier:
+        for adj in adjacencies:
+            for m, keys in adj[n].items():
+                if m in parents or (types is not None and not any(t in keys for t in types)):
+                    continue
+                ps = level.get(m)
+                if ps is None:
+                    level[m] = [n]
+                elif ps[-1] != n:  # n both follows and precedes m: one parent, not two
+                    ps.append(n)
+    parents.update(level)
+    return list(level)
 
 
 def paths(session: Session, a, b, types=None, directed: bool = False, max_paths: int = 3,
