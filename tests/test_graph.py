@@ -268,16 +268,20 @@ def test_path_directed_types_and_several_shortest(kb_url):
 
 
 @pytest.fixture(scope="module")
-def bench_graph(tmp_path_factory):
-    """The graph of a small kb bench-generate KB (Zipf speakers and targets: hubs, many shortest paths)."""
+def bench_kb(tmp_path_factory) -> str:
+    """A small kb bench-generate KB (Zipf speakers and targets: hubs, heavy edges, many shortest paths)."""
     from kb.benchgen import generate
 
     url = f"sqlite:///{tmp_path_factory.mktemp('bench-graph') / 'kb.sqlite'}"
-    generate(url, documents=200, statements=2000, actors=150, seed=3)
-    with session_scope(url) as s:
-        G = graph.build_graph(s)
+    generate(url, documents=400, statements=6000, actors=150, seed=3)
+    yield url
     dispose_engine(url)
-    return G
+
+
+@pytest.fixture(scope="module")
+def bench_graph(bench_kb):
+    with session_scope(bench_kb) as s:
+        return graph.build_graph(s)
 
 
 @pytest.mark.parametrize("types, directed", [(None, False), (None, True), (("accuses",), False),
@@ -301,6 +305,22 @@ def test_shortest_paths_are_networkx_all_shortest_paths(bench_graph, types, dire
             expected = []
         assert sorted(found) == expected, (a, b)
     assert _shortest_paths(G, nodes[0], nodes[0], types, directed, 3) == [[nodes[0]]]
+
+
+def test_path_evidence_beyond_the_ids_kept_on_each_edge(bench_kb, bench_graph):
+    """Path evidence comes from the statement ids each edge keeps (20) when they suffice, else from
+    SQL; either way it is the edge's newest statements, as edge_evidence gives them."""
+    from kb.graph.build import EVIDENCE_CAP
+
+    G = bench_graph
+    *heavy, d = max(G.edges(data="count"), key=lambda e: e[2])
+    assert d > EVIDENCE_CAP
+    with session_scope(bench_kb) as s:
+        for n in (1, 3, EVIDENCE_CAP, EVIDENCE_CAP + 5):
+            (hops,) = graph.paths(s, *heavy, max_paths=1, evidence=n)
+            for e in hops[0]["edges"]:
+                expected = graph.edge_evidence(s, e["source_id"], e["target_id"], e["type"], limit=n)
+                assert e["evidence"] == expected and len(expected) == min(n, e["count"])
 
 
 def test_centrality_rankings(kb_url):

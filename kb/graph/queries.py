@@ -67,12 +67,13 @@ def _actor_id(session: Session, actor) -> int:
 
 def statements(session: Session, sources=None, targets=None, types=None, since: date | None = None,
                until: date | None = None, pairs=None, limit: int | None = None,
-               per_edge: int | None = None, cursor: int | None = None) -> list[dict]:
+               per_edge: int | None = None, cursor: int | None = None, ids=None) -> list[dict]:
     """Evidence rows: one per (statement, target) whose edge type is in ``types``, spoken by one of
     ``sources`` about one of ``targets`` (actor ids), or along any (source, target) in ``pairs``;
     most recently stored first (statement id order, as kb.query pages statements), at most
     ``limit`` in all and ``per_edge`` per (speaker, target, type). ``cursor``: only statements
-    stored before that statement id (pass the last row's ``statement_id`` for the next page)."""
+    stored before that statement id (pass the last row's ``statement_id`` for the next page);
+    ``ids``: only these statements."""
     et = edge_type_sql()
     speaker, target = aliased(Actor), aliased(Actor)
     sentence = func.substr(Document.text, Statement.sentence_start + 1,
@@ -104,6 +105,8 @@ def statements(session: Session, sources=None, targets=None, types=None, since: 
         q = q.where(StatementTarget.actor_id.in_(list(targets)))
     if pairs is not None:
         q = q.where(or_(*[(Statement.speaker_id == u) & (StatementTarget.actor_id == v) for u, v in pairs]))
+    if ids is not None:
+        q = q.where(Statement.id.in_(list(ids)))
     if types is not None:
         q = q.where(_edge_type_filter(types))
     if since is not None:
@@ -344,26 +347,45 @@ def paths(session: Session, a, b, types=None, directed: bool = False, max_paths:
         result.append([{"from": G.nodes[u]["label"], "to": G.nodes[v]["label"],
                         "edges": _edges_between(G, u, v, types, directed)} for u, v in pairwise(nodes)])
     edges = [e for hops in result for h in hops for e in h["edges"]]
-    found = _evidence(session, {(e["source_id"], e["target_id"], e["type"]) for e in edges}, evidence,
+    found = _evidence(session, G, {(e["source_id"], e["target_id"], e["type"]) for e in edges}, evidence,
                       since, until)
     for e in edges:
         e["evidence"] = found.get((e["source_id"], e["target_id"], e["type"]), [])
     return result
 
 
-def _evidence(session: Session, keys, limit: int, since, until) -> dict[tuple, list[dict]]:
-    """The first ``limit`` statements (or affiliation facts) behind each (source, target, type)
-    edge in ``keys``: one query for the statements of all of them, one for the affiliations."""
+def _evidence(session: Session, G, keys, limit: int, since, until) -> dict[tuple, list[dict]]:
+    """The newest ``limit`` statements (or affiliation facts) behind each (source, target, type)
+    edge of ``G`` in ``keys``. Each edge keeps its newest statement ids (kb.graph.build's
+    EVIDENCE_CAP): when they suffice, one query fetches all edges' statements by primary key,
+    however many statements a hub's edges have; the other edges take one windowed query."""
     found: dict[tuple, list[dict]] = {}
-    said = sorted({(u, v) for u, v, t in keys if t not in AFFILIATION_EDGE_TYPES})
-    joined = sorted({(u, v) for u, v, t in keys if t in AFFILIATION_EDGE_TYPES})
-    rows = statements(session, pairs=said, since=since, until=until, per_edge=limit) if said and limit else []
-    rows += affiliations(session, joined) if joined and limit else []
-    for r in rows:
-        key = (r["speaker_id"], r["target_id"], r["type"])
-        if key in keys and len(found.setdefault(key, [])) < limit:
-            found[key].append(r)
+    if not limit:
+        return found
+    said = {k for k in keys if k[2] not in AFFILIATION_EDGE_TYPES}
+    kept = {k: G.succ[k[0]][k[1]][k[2]] for k in said}
+    known = {k for k, d in kept.items() if len(d["statements"]) >= min(limit, d["count"])}
+    rest = said - known
+    found_by = []  # (rows, the edges they are evidence for)
+    if known:
+        ids = sorted({i for k in known for i in kept[k]["statements"][:limit]})
+        found_by.append((statements(session, pairs=_pairs(known), ids=ids), known))
+    if rest:
+        found_by.append((statements(session, pairs=_pairs(rest), since=since, until=until, per_edge=limit),
+                         rest))
+    joined = {k for k in keys if k[2] in AFFILIATION_EDGE_TYPES}
+    if joined:
+        found_by.append((affiliations(session, _pairs(joined)), joined))
+    for rows, wanted in found_by:
+        for r in rows:
+            key = (r["speaker_id"], r["target_id"], r["type"])
+            if key in wanted and len(found.setdefault(key, [])) < limit:
+                found[key].append(r)
     return found
+
+
+def _pairs(keys) -> list[tuple]:
+    return sorted({(u, v) for u, v, _ in keys})
 
 
 def edge_evidence(session: Session, u: int, v: int, type: str, since=None, until=None,
