@@ -127,6 +127,8 @@ NAME_PARTICLES = {"al", "bin", "ibn", "abu", "de", "da", "di", "du", "del", "der
 # A capital in the object of one of these is a place ("airstrikes in Damascus"), not an actor.
 LOCATIVE = {"in", "at", "near", "across", "around", "outside", "inside", "into", "from", "to",
             "toward", "towards", "through", "throughout", "over", "within", "via", "between", "on"}
+# The preposition before a name that only a place takes ("in Dravik", not "called on Kestrany").
+PLACE_PREPOSITIONS = {"in", "at", "near", "inside", "outside", "across", "throughout"}
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
            "sep", "sept", "oct", "nov", "dec"}
@@ -293,6 +295,27 @@ def _capitalised(token) -> bool:
     return token.text[:1].isupper() and token.is_alpha
 
 
+# A country's stem (its name less a final vowel or -ia) + one of these is its demonym.
+_DEMONYM_ENDINGS = ("i", "ian", "an", "n", "ese", "ish", "ean")  # not "-ic": Islam -> Islamic
+_STEM_DROPS = ("ia", "a", "e", "o", "y", "")
+
+
+def is_demonym(word: str, name: str) -> bool:
+    """Whether ``word`` is the demonym of the place ``name`` by the common patterns:
+    Kestrany -> Kestrani, Veloria -> Velorian, Iran -> Iranian, Sudan -> Sudanese, China -> Chinese.
+    Irregular ones (Germany -> German, Iceland -> Icelandic) are in data/demonyms.tsv."""
+    w, n = word.casefold(), name.casefold()
+    if w == n or len(n) < 4 or not (w.isalpha() and n.isalpha()):
+        return False
+    for drop in _STEM_DROPS:
+        stem = n[:len(n) - len(drop)]
+        ending = w[len(stem):]
+        if n.endswith(drop) and len(stem) >= 4 and w.startswith(stem) and ending in _DEMONYM_ENDINGS \
+                and not (ending == "n" and drop):  # "-n" only after the whole name (Kenya -> Kenyan)
+            return True
+    return False
+
+
 class _DocReader:
     """The state of resolving one document."""
 
@@ -306,6 +329,9 @@ class _DocReader:
         self.by_last: dict[tuple[str, str], list] = {}  # ("person"|"org", last word) -> names ending so
         self.by_first: dict[str, list] = {}  # a person's first word -> full names
         self.sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        self.lower_words = {t.text for t in doc if t.is_lower}  # words the text writes in lower case
+        self.countries: dict[str, str] = {}  # a country this document names (not in the lexicon): form -> name
+        self.demonyms: dict[str, str] = {}  # its demonym's lower form -> the country's name
 
     # -- 1. named-entity spans -----------------------------------------------------------------
 
@@ -333,6 +359,9 @@ class _DocReader:
             return True
         if sum(t.lower_ in self.words["chrome"] for t in span) >= 2:
             return True
+        if len(span) == 1 and span[0].is_sent_start and text.lower() in self.lower_words \
+                and self.lex.get(form) is None:
+            return True  # "Cod stocks fell": a word the text also writes in lower case, not a name
         return not any(t.text[:1].isupper() for t in span)  # a name has a capital somewhere
 
     def named_spans(self) -> list[Span]:
@@ -365,20 +394,32 @@ class _DocReader:
             elif len(span) == 1 and span.end < len(self.doc) and self.low[span.end] in self.words["title"]:
                 continue  # "Trade" in "Trade Minister Ana Roth" is part of a title
             spans.append(span)
-        return self._titled_orgs(_majority_labels(spans))
+        return self._titled_orgs(_majority_labels(self._doc_countries(spans)))
 
     def _whole_person(self, span: Span) -> Span | None:
         """A person's name with the surname the small model sometimes leaves out ("Tomas [Wierling]");
         None when it is not written as a name ("Velorian boats")."""
         doc, end = self.doc, span.end
-        while end < len(doc) and end - span.end < 2 and doc[end].pos_ == "PROPN" and _capitalised(doc[end]) \
-                and not doc[end].ent_type_:
-            end += 1
+        headline = self._title_case(span)
+        while end < len(doc) and end - span.end < 2 and _capitalised(doc[end]) and not doc[end].ent_type_ \
+                and (doc[end].pos_ == "PROPN" or not (headline or doc[end].is_upper or doc[end].is_stop
+                                                      or doc[end].text.lower() in self.lower_words)):
+            end += 1  # "Tomas [Wierling]", even where the tagger reads "Wierling" as a verb in -ing
         span = doc[span.start:end]
         span.label_ = "PERSON"
         if any(t.is_alpha and not t.text[:1].isupper() and t.lower_ not in NAME_PARTICLES for t in span):
             return None
         return span
+
+    def _title_case(self, span: Span) -> bool:
+        """Whether the span's line is a headline in Title Case ("Lindsey Graham Says ..."): most of
+        its content words that are not proper nouns are capitalised."""
+        text = self.doc.text
+        start = text.rfind("\n", 0, span.start_char) + 1
+        end = text.find("\n", span.end_char)
+        line = self.doc.char_span(start, end if end >= 0 else len(text), alignment_mode="contract")
+        words = [t for t in line or () if t.is_alpha and not t.is_stop and t.pos_ != "PROPN"]
+        return bool(words) and sum(t.text[:1].isupper() for t in words) >= 0.6 * len(words)
 
     def _titled_orgs(self, spans: list[Span]) -> list[Span]:
         """Add "the" + Title Case words ending in an organisation noun ("the Syrian Coalition") where
@@ -403,6 +444,86 @@ class _DocReader:
         kept_cover = {i for s in kept for i in range(s.start, s.end)}
         return sorted(kept + [s for s in out if not kept_cover & set(range(s.start, s.end))],
                       key=lambda s: s.start)
+
+    def _doc_countries(self, spans: list[Span]) -> list[Span]:
+        """Find the countries this document names that the lexicon does not know, and relabel their
+        spans (the small model tags "Veloria" PERSON now and then, "Kestrani" ORG or GPE).
+
+        A one-word name is a country when the text treats it as a place (tagged GPE or LOC, or
+        "Kestrany's foreign minister", "the waters of Veloria"), gives it a country cue (those, its
+        demonym by the common suffixes, "the Kestrany government") and its place votes (cues,
+        GPE/LOC tags, "in X") are at least its PERSON tags. A word of a person's full name here
+        ("Roth" of "Ana Roth") is never one, nor a NORP name without a demonym of its own.
+        """
+        doc, w = self.doc, self.words
+        person_words = {t.lower_ for s in spans if s.label_ == "PERSON" and len(s) > 1 for t in s}
+        tags: dict[str, dict[str, int]] = {}
+        for ent in doc.ents:
+            if len(ent) == 1 and _capitalised(ent[0]):
+                counts = tags.setdefault(ent.text, {})
+                counts[ent.label_] = counts.get(ent.label_, 0) + 1
+        kept = {s.text for s in spans if len(s) == 1}
+        names = [n for n in tags if n in kept and n.lower() not in person_words | self.words["region"]
+                 and self.lex.get(normalise(n)) is None]
+        # A place tagged PERSON or ORG here and there is a place when "in X" and its GPE tags say so.
+        places = {n for n in names if tags[n].get("GPE") and
+                  tags[n]["GPE"] + self._locative_uses(n) >= tags[n].get("PERSON", 0) + tags[n].get("ORG", 0)}
+        for span in spans:
+            if span.text in places:
+                span.label_ = "GPE"
+        if not names:
+            return spans
+        words = {t.text for t in doc if _capitalised(t) and self.lex.get(t.lower_) is None}
+        found_demonyms = {n: {x for x in words if is_demonym(x, n)} for n in names}
+        for name in names:
+            demonyms, counts = found_demonyms[name], tags[name]
+            owned = self._country_cues(name, owned_only=True)  # "X's waters", "the government of X"
+            places = counts.get("GPE", 0) + counts.get("LOC", 0) + (counts.get("NORP", 0) if demonyms else 0)
+            if not (places or owned):
+                continue
+            cues = self._country_cues(name) + bool(demonyms)
+            if cues and cues + places + self._locative_uses(name) >= counts.get("PERSON", 0):
+                self.countries[normalise(name)] = name
+                self.demonyms.update({d.lower(): name for d in demonyms})
+        if not self.countries:
+            return spans
+        for span in spans:
+            form = normalise(span.text)
+            if form in self.countries:
+                span.label_ = "GPE"
+            elif form in self.demonyms and len(span) == 1:
+                span.label_ = "NORP"  # "Kestrani" (ORG, GPE) is the adjective of Kestrany
+        return spans
+
+    def _occurrences(self, name: str):
+        """Where a name is written (first token), NER span or not."""
+        parts, doc = name.split(), self.doc
+        return (t.i for t in doc if t.text == parts[0] and
+                all(t.i + k < len(doc) and doc[t.i + k].text == p for k, p in enumerate(parts[1:], 1)))
+
+    def is_place(self, name: str) -> bool:
+        """An unknown place name that names a town, port or feature: "Port Amsel", "Lake Chad"."""
+        return any(w in self.words["place"] for w in name.lower().split())
+
+    def _country_cues(self, name: str, owned_only: bool = False) -> int:
+        """"X's (foreign) minister", "X's waters", "the government of X", and unless ``owned_only``
+        "the X government"."""
+        doc, nouns, n = self.doc, self.words["country"], len(self.doc)
+        cues = 0
+        for i in self._occurrences(name):
+            if i + 1 < n and _is_possessive(doc[i + 1]):
+                after = [t.lower_ for t in doc[i + 2:i + 5] if not t.is_punct][:2]
+                cues += any(a in nouns for a in after)
+            elif not owned_only and i + 1 < n and doc[i + 1].text in self.words["force"] \
+                    and doc[i + 1].text in nouns:  # lower case: "Trade Minister" is a title
+                cues += 1
+            if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].text in nouns:  # not "Ministry of Trade"
+                cues += 1
+        return cues
+
+    def _locative_uses(self, name: str) -> int:
+        """"in X", "at X": a place, not a person."""
+        return sum(i > 0 and self.low[i - 1] in PLACE_PREPOSITIONS for i in self._occurrences(name))
 
     # -- 2. the document's own names -----------------------------------------------------------
 
@@ -446,11 +567,17 @@ class _DocReader:
         return found
 
     def org_name(self, tokens: tuple[str, ...], at: int) -> str | None:
-        """The organisation named in the document (or the lexicon) that these words end."""
+        """The organisation named in the document (or the lexicon) that these words end, or that
+        this one word heads ("ministry" for "the Ministry of Trade", the nearest one before)."""
         entry = self.lex.get(" ".join(tokens))
         if entry and entry.kind in ("organization", "government", "group"):
             return entry.name
-        return self._longest(self.by_last.get(("org", tokens[-1]), ()), tokens, at) if tokens else None
+        found = self._longest(self.by_last.get(("org", tokens[-1]), ()), tokens, at) if tokens else None
+        if found is None and len(tokens) == 1:
+            headed = [(pos, name) for key, name, pos in self.orgs
+                      if len(key) > 2 and key[0] == tokens[0] and key[1] == "of" and pos < at]
+            found = max(headed)[1] if headed else None
+        return found
 
     @staticmethod
     def _longest(names, key: tuple[str, ...], at: int) -> str | None:
@@ -486,7 +613,7 @@ class _DocReader:
                     continue
                 if entry.caps and not span.text.replace(".", "").replace(" ", "").isupper():
                     continue
-                if entry.rule == "doc" and not span.text[:1].isupper():
+                if entry.rule in ("doc", "doc_country") and not span.text[:1].isupper():
                     continue  # a surname is a name only when written as one ("Bush", not "bush")
                 if entry.rule == "capital" and not self._acts(span):
                     break
@@ -528,6 +655,10 @@ class _DocReader:
         for key, name, pos in self.orgs:  # full names only: "Coalition" alone is a nominal, not a name
             if self.org_name(key, pos) == name:
                 lex.add(name, Entry(name, "organization", "doc"), override=False)
+        for name in self.countries.values():  # every mention of them, NER-tagged or not
+            lex.add(name, Entry(name, "country", "doc_country"))
+        for demonym, name in self.demonyms.items():
+            lex.add(demonym, Entry(name, "country", "demonym"))
         return lex
 
     def patterns(self) -> list[tuple[int, int, _Mention]]:
@@ -539,6 +670,8 @@ class _DocReader:
             low = self.low[i]
             # demonym (+ modifiers) + force noun -> the country: "Russian air forces"
             entry = self.lex.get(low)
+            if entry is None and low in self.demonyms:  # "the Velorian government": a demonym of this document
+                entry = Entry(self.demonyms[low], "country", "demonym")
             if entry is not None and entry.rule == "demonym" and tok.text[:1].isupper():
                 j = i + 1
                 while j < n and doc[j].lower_ in w["force_mod"] and j + 1 < n and doc[j + 1].lower_ in w["force"]:
@@ -624,17 +757,30 @@ class _DocReader:
                 return _Mention(span.start, span.end, span.text, "group", label)
             return None
         if label == "GPE":  # not in the lexicon: a place, unless the text makes it act (see _mentions)
-            return _Mention(span.start, span.end, span.text, "unknown", label, alias_ok=True)
+            kind = "country" if normalise(span.text) in self.countries else "unknown"
+            return _Mention(span.start, span.end, span.text, kind, label, alias_ok=True)
         return None
 
     def sentence_of(self, char: int) -> int:
         return bisect_right(self.sent_starts, char) - 1
 
+    def previous_subject(self, char: int):
+        """The subject of the sentence before the one at ``char`` ("The report" in "The report
+        blames ... It says ..."), or None."""
+        k = self.sentence_of(char)
+        if k < 1 or not self.doc.has_annotation("SENT_START"):
+            return None
+        sent = self.doc.char_span(self.sent_starts[k - 1], self.sent_starts[k], alignment_mode="contract")
+        if sent is None or not len(sent):
+            return None
+        root = sent.root
+        return next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
 
 # ---------------------------------------------------------------------------------------------
 # Resolver
 
-_PRIORITY = {"analyst": 1, "doc": 2, "alias": 3, "capital": 3, "demonym": 3}
+_PRIORITY = {"analyst": 1, "doc": 2, "alias": 3, "capital": 3, "demonym": 3, "doc_country": 3}
 
 
 class Resolver:
@@ -704,9 +850,11 @@ class Resolver:
             chosen = reader.select([(0, m.end - m.start, m) for m in units] +
                                    [(1, m.end - m.start, m) for m in chosen])
         # A place the lexicon does not know is an actor only if the text makes it act somewhere
-        # ("Kestrany accused Veloria"), not where things merely happen ("cod landed in Veloria").
+        # ("Kestrany accused Veloria"), not where things merely happen ("cod landed in Veloria"),
+        # and never a town the text treats as a place ("Port Amsel", "talks in Dravik").
         places = [m for m in chosen if m.label == "GPE" and m.kind == "unknown"]
         acting = {m.name for m in places if reader.acts(doc[m.start:m.end])}
+        acting = {name for name in acting if not reader.is_place(name)}
         chosen = [m for m in chosen if m.label != "GPE" or m.kind != "unknown" or m.name in acting]
         for m in chosen:
             entry = self.lexicon.get(normalise(m.name))  # an analyst's or the lexicon's canonical form
@@ -735,8 +883,12 @@ class Resolver:
         names = {m.form: m.name for m in mentions}
         roles = self._role_evidence(doc, reader, mentions)
         attributions = doc._.attributions if doc.has_extension("attributions") else []
+        accuser = None  # who made the last accusation: not the one who rejects "the charge"
         for att in attributions or []:
-            speaker, rule = self._speaker(att, doc, reader, mentions, prior, names, roles)
+            avoid = accuser if att.claim_type in ("rejection", "denial") else None
+            speaker, rule = self._speaker(att, doc, reader, mentions, prior, names, roles, avoid)
+            if att.claim_type == "accusation" and speaker is not None:
+                accuser = speaker
             if speaker is not None:
                 kind = kinds.get(speaker) or self.canonical(speaker)[1]
                 if speaker not in result.actors:
@@ -757,7 +909,7 @@ class Resolver:
                     rs.speaker, rs.speaker_rule = inner.speaker, "quote"
                     rs.targets = [t for t in rs.targets if t.actor != rs.speaker]
 
-    def _speaker(self, att, doc, reader, mentions, prior, names, roles) -> tuple[str | None, str | None]:
+    def _speaker(self, att, doc, reader, mentions, prior, names, roles, avoid=None) -> tuple[str | None, str | None]:
         src = att.source
         if src is None:
             found = self._by_name(att.speaker_name, names)
@@ -785,6 +937,11 @@ class Resolver:
                 found = next((m.name for m in mentions.overlapping(noun.idx, noun.idx + len(noun))), None)
                 if found:
                     return found, "relative"
+        if form in ("it", "they"):  # "The report blames ... It says": the thing, not an actor
+            subject = reader.previous_subject(src.start)
+            if subject is not None and subject.pos_ == "NOUN" and subject.lower_ not in self.words["org_head"] \
+                    and not mentions.overlapping(subject.idx, subject.idx + len(subject)):
+                return None, None
         if form in PRONOUNS:
             found = self._antecedent(src.start, PRONOUNS[form], reader, mentions, prior)
             if found:
@@ -794,11 +951,21 @@ class Resolver:
             head = span.root
             definite = any(t.lower_ in ("the", "this", "that") for t in head.children) or head.dep_ == "poss"
             if definite and head.lower_ in self.words["role"]:
-                found = self._by_role(head.lower_, src.start, roles)
+                # "the union leader" is whoever was named the union's head; "the band leader" only a leader
+                other = any(c.dep_ == "compound" and c.is_lower and c.lower_ not in self.words["org_head"]
+                            for c in head.children)
+                role = head.lower_ if other else self._role_key(head.lower_)
+                found = self._by_role(role, src.start, roles, avoid)
                 if found:
                     return found, "role"
             if definite and head.lower_ in self.words["org_head"]:
                 found = reader.org_name((head.lower_,), head.i)
+                if found:
+                    return found, "nominal"
+            if head.lower_ in self.words["role"]:  # "a ministry spokeswoman": the ministry named here
+                body = next((c for c in head.children if c.dep_ == "compound" and c.lower_ in self.words["org_head"]),
+                            None)
+                found = reader.org_name((body.lower_,), head.i) if body is not None else None
                 if found:
                     return found, "nominal"
         found = self._by_name(att.speaker_name, names)
@@ -838,30 +1005,35 @@ class Resolver:
             sent = reader.sentence_of(m.start_char)
             for t in doc[max(0, m.start - 4):m.start]:
                 if t.lower_ in roles_vocab and reader.sentence_of(t.idx) == sent:
-                    found.add(t.lower_)
+                    found |= {t.lower_, self._role_key(t.lower_)}
             if m.end < len(doc) and doc[m.end].text == ",":
                 for t in doc[m.end + 1:min(len(doc), m.end + 8)]:
                     if t.is_punct:
                         break
                     if t.lower_ in roles_vocab:
-                        found.add(t.lower_)
+                        found |= {t.lower_, self._role_key(t.lower_)}
             if found:
                 out.append((m.start_char, m.name, found))
         for fact in doc._.affiliations if doc.has_extension("affiliations") else []:
             if fact.role:
-                found = {w for w in fact.role.lower().split() if w in roles_vocab}
+                found = {k for w in fact.role.lower().split() if w in roles_vocab for k in (w, self._role_key(w))}
                 m = mentions.by_form.get(normalise(fact.member))
                 name = m.name if m else None
                 if found and name:
                     out.append((fact.start, name, found))
         return sorted(out, key=lambda r: r[0])
 
+    def _role_key(self, word: str) -> str:
+        """One key for the role nouns that name the same post ("head", "leader", "chief"); the
+        evidence keeps the word too, for a role that must match exactly ("the band leader")."""
+        return "leader*" if word in self.words["leader"] else word
+
     @staticmethod
-    def _by_role(role: str, at: int, roles) -> str | None:
-        before = [name for pos, name, found in roles if pos < at and role in found]
+    def _by_role(role: str, at: int, roles, avoid: str | None = None) -> str | None:
+        before = [name for pos, name, found in roles if pos < at and role in found and name != avoid]
         if before:
             return before[-1]
-        after = [name for pos, name, found in roles if pos >= at and role in found]
+        after = [name for pos, name, found in roles if pos >= at and role in found and name != avoid]
         return after[0] if after else None
 
     def _targets(self, att, doc, reader, mentions, prior, names, speaker, result) -> list[ResolvedTarget]:
@@ -874,6 +1046,10 @@ class Resolver:
                 out.append(ResolvedTarget(name, role, text))
 
         for t in att.targets:
+            named = self._titled_person(t, reader, mentions)
+            if named is not None:
+                add(named, t.role, t.text)
+                continue
             over = [(min(m.end_char, t.end) - max(m.start_char, t.start), m)
                     for m in mentions.overlapping(t.start, t.end)]
             if over:
@@ -894,6 +1070,15 @@ class Resolver:
                 if m.name != speaker and not any(name == m.name for name, _ in seen):
                     add(m.name, "mentioned", m.text)
         return out
+
+    def _titled_person(self, t, reader: _DocReader, mentions: _Index) -> str | None:
+        """A target cut off before the name its title introduces ("accused [Kestrany's Foreign
+        Minister] Tomas Wierling"): the person named right after."""
+        last = t.text.split()[-1].lower() if t.text.split() else ""
+        if last not in self.words["title"] and last not in self.words["role"]:
+            return None
+        nxt = next((m for m in mentions.overlapping(t.end, t.end + 2) if m.start_char >= t.end), None)
+        return nxt.name if nxt is not None and nxt.kind == "person" else None
 
     def _named_target(self, t, reader: _DocReader) -> str | None:
         """An accused or addressed target the mention pass did not cover: kept only if it is a

@@ -261,13 +261,19 @@ def test_unknown_places_are_not_actors_but_named_groups_are(nlp, resolver):
 
 
 def test_places_act_only_as_subjects_objects_or_possessors(nlp, resolver):
-    text = ("Kestrany accused Veloria of breaking the accord. Boats landed cod in Port Amsel. "
-            "The fleet left Port Amsel's harbour.")
+    text = ("Kestrany accused Veloria of breaking the accord. Boats landed cod in Hallby. "
+            "The fleet left Hallby's harbour.")
     res = read(nlp, resolver, text)
-    assert res.actors["Kestrany"].kind == "unknown"  # not in the lexicon: kind left for an analyst
-    assert "Port Amsel" in res.actors  # it possesses a harbour in the last sentence
-    res = read(nlp, resolver, "Boats landed cod in Port Amsel and sailed to Aleppo.")
+    assert res.actors["Kestrany"].kind == "unknown"  # no country cue here: kind left for an analyst
+    assert "Hallby" in res.actors  # it possesses a harbour in the last sentence
+    res = read(nlp, resolver, "Boats landed cod in Hallby and sailed to Aleppo.")
     assert not res.actors
+
+
+def test_a_town_named_as_one_is_never_an_actor(nlp, resolver):
+    text = "Veloria shut Port Amsel to foreign trawlers. Port Amsel will reopen in June."
+    res = read(nlp, resolver, text)
+    assert "Port Amsel" not in res.actors  # "Port", "Fort", "Lake" ... (place words in actor_words.tsv)
 
 
 def test_ner_slips_are_repaired(nlp, resolver):
@@ -357,3 +363,137 @@ def test_short_name_in_a_later_document_merges_with_the_full_name(nlp, resolver,
         n = session.exec(select(Mention).join(Actor, Actor.id == Mention.actor_id)
                          .where(Actor.name == "Yasser Farhan")).all()
         assert len(n) == 3
+
+
+# --- countries the lexicon does not know, and their demonyms -----------------------------------
+
+@pytest.mark.parametrize("word, name, expected", [
+    ("Kestrani", "Kestrany", True),
+    ("Velorian", "Veloria", True),
+    ("Iranian", "Iran", True),
+    ("Sudanese", "Sudan", True),
+    ("Chinese", "China", True),
+    ("Kenyan", "Kenya", True),
+    ("Italian", "Italy", True),
+    ("Israeli", "Israel", True),
+    ("Veloria", "Veloria", False),  # the name itself
+    ("Islamic", "Islam", False),  # no "-ic": Democrat -> Democratic is no country
+    ("Anan", "Ana", False),  # too short a stem
+    ("Amsel", "Port Amsel", False),
+])
+def test_demonym_by_suffix(word, name, expected):
+    from kb.resolve import is_demonym
+
+    assert is_demonym(word, name) is expected
+
+
+def test_a_demonym_is_the_country_named_in_the_same_document(nlp, resolver):
+    text = ("Kestrany's Foreign Minister Tomas Wierling spoke in Dravik. Kestrani boats landed cod. "
+            "Kestrani officials said the figures were wrong. The Kestrani fisheries directorate agreed.")
+    res = read(nlp, resolver, text, [
+        att(text, "Kestrani officials", "said", "the figures were wrong"),
+        att(text, "The Kestrani fisheries directorate", "agreed", "agreed"),
+    ])
+    assert res.actors["Kestrany"].kind == "country"
+    assert "Kestrani" not in res.actors  # one actor, not the country and its adjective
+    assert {m.text: m.actor for m in res.mentions if m.text.startswith("Kestrani")} == {
+        "Kestrani": "Kestrany", "Kestrani officials": "Kestrany"}
+    assert [rs.speaker for rs in res.statements] == ["Kestrany", "Kestrany"]
+
+
+def test_country_cues_outvote_a_person_tag(nlp, resolver):
+    # The small model tags "Veloria" PERSON in the second sentence; its demonym, "Veloria's waters"
+    # and "in Veloria" say it is a country.
+    text = ("The Velorian government closed the harbour. Roth denied that Veloria had broken any "
+            "agreement. Boats fished in Veloria's waters and landed cod in Veloria.")
+    res = read(nlp, resolver, text, [
+        att(text, "The Velorian government", "closed", "the harbour"),
+    ])
+    assert res.actors["Veloria"].kind == "country"
+    assert res.statements[0].speaker == "Veloria"
+    assert {m.actor for m in res.mentions if "Velori" in m.text} == {"Veloria"}
+
+
+def test_a_persons_name_or_a_group_is_never_a_country(nlp, resolver):
+    text = ("Prime Minister Ana Roth spoke. Roth's government fell in March. Democrats said the "
+            "Democratic platform was clear. Islam and Islamic scholars were discussed.")
+    res = read(nlp, resolver, text)
+    assert res.actors["Ana Roth"].kind == "person"
+    assert not [n for n, a in res.actors.items() if a.kind == "country"]
+
+
+def test_a_state_is_not_taken_for_a_country_by_its_demonym(nlp, resolver):
+    text = "Hawaii voted on Tuesday. Hawaiian officials counted the ballots in Hawaii."
+    res = read(nlp, resolver, text)
+    assert all(a.kind != "country" for a in res.actors.values())
+
+
+# --- NER slips on common words and surnames ------------------------------------------------------
+
+def test_a_common_word_at_the_start_of_a_sentence_is_not_a_name(nlp, resolver):
+    text = "Cod stocks in the northern grounds have fallen. Fishers landed less cod this year."
+    res = read(nlp, resolver, text)
+    assert "Cod" not in res.actors
+
+
+def test_a_surname_the_tagger_reads_as_a_verb_stays_with_the_first_name(nlp, resolver):
+    text = ("Ekdahl accused Kestrany's Foreign Minister Tomas Wierling of stalling the talks. "
+            "Wierling rejected the charge.")
+    res = read(nlp, resolver, text, [
+        att(text, "Ekdahl", "accused", "Kestrany's Foreign Minister", claim_type="accusation",
+            targets=[("Kestrany's Foreign Minister", "accused")]),
+        att(text, "Wierling", "rejected", "the charge", after=text.index("Wierling rejected"),
+            claim_type="rejection"),
+    ])
+    assert "Tomas" not in res.actors
+    # the accused cut off before the name its title introduces is still the person
+    assert [(t.actor, t.role) for t in res.statements[0].targets if t.role == "accused"] == [
+        ("Tomas Wierling", "accused")]
+    assert res.statements[1].speaker == "Tomas Wierling"
+
+
+def test_a_title_case_headline_word_does_not_join_a_name(nlp, resolver):
+    text = "Lindsey Graham Says Senate Will Act\n\nGraham said the vote would come soon."
+    res = read(nlp, resolver, text)
+    assert "Lindsey Graham" in res.actors
+    assert not [n for n in res.actors if "Says" in n]
+
+
+# --- speakers: role nouns, pronouns, organisation nominals ---------------------------------------
+
+def test_the_minister_who_rejects_a_charge_is_not_its_accuser(nlp, resolver):
+    text = ("Trade Minister Ana Roth closed the harbour. Foreign Minister Tomas Wierling accused "
+            "Veloria of breaking the accord. The minister rejected the charge.")
+    res = read(nlp, resolver, text, [
+        att(text, "Foreign Minister Tomas Wierling", "accused", "Veloria of breaking the accord",
+            claim_type="accusation"),
+        att(text, "The minister", "rejected", "the charge", claim_type="rejection"),
+    ])
+    assert [rs.speaker for rs in res.statements] == ["Tomas Wierling", "Ana Roth"]
+
+
+def test_the_union_leader_is_the_person_named_its_head(nlp, resolver):
+    text = ("Mara Ekdahl, head of the Northern Fishers' Union, praised the decision. "
+            "The union leader called on the government to extend the ban. "
+            "The band leader said nothing.")
+    res = read(nlp, resolver, text, [
+        att(text, "The union leader", "called on", "to extend the ban", claim_type="call_to_action"),
+        att(text, "The band leader", "said", "nothing"),
+    ])
+    assert [rs.speaker for rs in res.statements] == ["Mara Ekdahl", None]
+
+
+def test_it_after_a_non_actor_subject_is_that_thing(nlp, resolver):
+    text = ("Coastal Watch published a report on Friday. The report blames trawlers from both "
+            "countries. It says the boats exceeded their quota.")
+    res = read(nlp, resolver, text, [att(text, "It", "says", "the boats exceeded their quota")])
+    assert res.statements[0].speaker is None  # the report, not Coastal Watch by default
+
+
+def test_an_organisations_spokesperson_speaks_for_it(nlp, resolver):
+    text = ("The Ministry of Trade dismissed the accusation. A ministry spokeswoman said Roth had "
+            "received the draft only in December.")
+    res = read(nlp, resolver, text, [
+        att(text, "A ministry spokeswoman", "said", "Roth had received the draft only in December"),
+    ])
+    assert res.statements[0].speaker == "Ministry of Trade"
