@@ -332,6 +332,7 @@ class _DocReader:
         self.lower_words = {t.text for t in doc if t.is_lower}  # words the text writes in lower case
         self.countries: dict[str, str] = {}  # a country this document names (not in the lexicon): form -> name
         self.demonyms: dict[str, str] = {}  # its demonym's lower form -> the country's name
+        self._at: dict[str, list[int]] | None = None  # token text -> positions, built when first asked
 
     # -- 1. named-entity spans -----------------------------------------------------------------
 
@@ -455,7 +456,7 @@ class _DocReader:
         GPE/LOC tags, "in X") are at least its PERSON tags. A word of a person's full name here
         ("Roth" of "Ana Roth") is never one, nor a NORP name without a demonym of its own.
         """
-        doc, w = self.doc, self.words
+        doc = self.doc
         person_words = {t.lower_ for s in spans if s.label_ == "PERSON" and len(s) > 1 for t in s}
         tags: dict[str, dict[str, int]] = {}
         for ent in doc.ents:
@@ -478,11 +479,11 @@ class _DocReader:
         for name in names:
             demonyms, counts = found_demonyms[name], tags[name]
             owned = self._country_cues(name, owned_only=True)  # "X's waters", "the government of X"
-            places = counts.get("GPE", 0) + counts.get("LOC", 0) + (counts.get("NORP", 0) if demonyms else 0)
-            if not (places or owned):
+            place_tags = counts.get("GPE", 0) + counts.get("LOC", 0) + (counts.get("NORP", 0) if demonyms else 0)
+            if not (place_tags or owned):
                 continue
             cues = self._country_cues(name) + bool(demonyms)
-            if cues and cues + places + self._locative_uses(name) >= counts.get("PERSON", 0):
+            if cues and cues + place_tags + self._locative_uses(name) >= counts.get("PERSON", 0):
                 self.countries[normalise(name)] = name
                 self.demonyms.update({d.lower(): name for d in demonyms})
         if not self.countries:
@@ -495,11 +496,15 @@ class _DocReader:
                 span.label_ = "NORP"  # "Kestrani" (ORG, GPE) is the adjective of Kestrany
         return spans
 
-    def _occurrences(self, name: str):
-        """Where a name is written (first token), NER span or not."""
+    def _occurrences(self, name: str) -> list[int]:
+        """Where a name is written (its first token), NER span or not."""
+        if self._at is None:
+            self._at = {}
+            for t in self.doc:
+                self._at.setdefault(t.text, []).append(t.i)
         parts, doc = name.split(), self.doc
-        return (t.i for t in doc if t.text == parts[0] and
-                all(t.i + k < len(doc) and doc[t.i + k].text == p for k, p in enumerate(parts[1:], 1)))
+        return [i for i in self._at.get(parts[0], ()) if
+                all(i + k < len(doc) and doc[i + k].text == p for k, p in enumerate(parts[1:], 1))]
 
     def is_place(self, name: str) -> bool:
         """An unknown place name that names a town, port or feature: "Port Amsel", "Lake Chad"."""
