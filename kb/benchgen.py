@@ -8,9 +8,12 @@ cues in news-like proportions; accused / addressed / mentioned targets (Zipf too
 from the speakers); and one mention per speaker and target. Content words follow a Zipf law over
 a 20k-word vocabulary, so full-text queries range from very common to rare words.
 
-Rows go in with SQLAlchemy Core executemany, a chunk of documents per transaction, ids assigned
-here (no RETURNING); the counters kb.store keeps on every write are counted once at the end. The SQLite FTS5 index is filled by its insert triggers (kb.db migration
-0002), the PostgreSQL tsvector is a generated column: search works on the result as on a real KB.
+Rows go in by executemany (on SQLite straight to the driver, each value through its SQLAlchemy
+column type), a chunk of documents per transaction, ids assigned here (no RETURNING), while the
+big tables' secondary indexes and SQLite's FTS insert trigger are set aside (recreated from their
+stored definitions, the FTS5 index rebuilt in one pass); the counters kb.store keeps on every
+write are counted once at the end. The PostgreSQL tsvector is a generated column. The result has
+the migrations' schema: search works on it as on a real KB.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import itertools
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from kb import EXTRACTOR_VERSION
@@ -334,15 +339,96 @@ TABLES = {"document": Document, "statement": Statement, "statementtarget": State
 
 
 def _insert(conn: Connection, model, rows: list[dict], chunk: int = 10_000) -> None:
+    if not rows:
+        return
+    table = model.__table__
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    names = compiled.positiontup  # SQLite's positional parameters; None on PostgreSQL
+    if names is None or not set(names) <= rows[0].keys():  # PostgreSQL, or SQLAlchemy fills defaults
+        for i in range(0, len(rows), chunk):
+            conn.execute(insert(table), rows[i:i + chunk])
+        return
+    # The bulk tables on SQLite: tuples straight to the driver (SQLAlchemy builds parameters row by
+    # row, which costs more than the insert), each value through its column type's own bind
+    # processor, so it is stored exactly as SQLAlchemy would store it.
+    values = itemgetter(*names)
+    convert = [(j, p) for j, n in enumerate(names)
+               if (p := table.c[n].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))]
+
+    def params(row: dict) -> tuple:
+        found = values(row)
+        if not convert:
+            return found
+        found = list(found)
+        for j, p in convert:
+            if found[j] is not None:
+                found[j] = p(found[j])
+        return tuple(found)
+
+    sql = str(compiled)
     for i in range(0, len(rows), chunk):
-        conn.execute(insert(model.__table__), rows[i:i + chunk])
+        conn.exec_driver_sql(sql, [params(row) for row in rows[i:i + chunk]])
 
 
-def _pragmas(conn: Connection, **values) -> None:
-    """Set SQLite pragmas outside any transaction (the driver connection is in autocommit)."""
+def _pragma(conn: Connection, name: str, value=None) -> str | None:
+    """Read or set a SQLite pragma outside any transaction (the driver connection is in autocommit)."""
     raw = conn.connection.dbapi_connection
-    for name, value in values.items():
-        raw.execute(f"PRAGMA {name}={value}")
+    row = raw.execute(f"PRAGMA {name}" if value is None else f"PRAGMA {name}={value}").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _secondary_indexes(conn: Connection) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the indexes of the bulk tables that no constraint needs (primary
+    keys and UNIQUE constraints stay), as the database itself stored them."""
+    tables = list(TABLES)
+    if conn.dialect.name == "sqlite":
+        sql = text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                   "AND tbl_name IN :tables ORDER BY rowid").bindparams(bindparam("tables", expanding=True))
+    else:
+        sql = text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                   "AND tablename IN :tables AND indexname NOT IN (SELECT conname FROM pg_constraint) "
+                   "ORDER BY indexname").bindparams(bindparam("tables", expanding=True))
+    return [(name, create) for name, create in conn.execute(sql, {"tables": tables})]
+
+
+@contextmanager
+def _bulk_load(conn: Connection) -> Iterator[None]:
+    """Rows go in without the bulk tables' secondary indexes and SQLite's FTS insert trigger; both
+    come back afterwards from their own stored definitions, so the schema is the migrations' own.
+    One sort per index and one FTS5 rebuild cost a fraction of updating every index and the
+    full-text index row by row. SQLite also skips fsync and keeps its rollback journal in memory:
+    a KB being generated is thrown away, not repaired, if the run dies."""
+    sqlite = conn.dialect.name == "sqlite"
+    with conn.begin():
+        indexes = _secondary_indexes(conn)
+        trigger = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                                    "AND name = 'statement_fts_insert'")).scalar() if sqlite else None
+        for name, _ in indexes:
+            conn.execute(text(f'DROP INDEX "{name}"'))
+        if trigger:
+            conn.execute(text("DROP TRIGGER statement_fts_insert"))
+    if sqlite:
+        journal, synchronous = _pragma(conn, "journal_mode"), _pragma(conn, "synchronous")
+        try:
+            _pragma(conn, "journal_mode", "MEMORY")
+        except conn.dialect.loaded_dbapi.OperationalError:  # another connection is open: stay in WAL
+            pass
+        _pragma(conn, "synchronous", "OFF")
+        _pragma(conn, "cache_size", -262_144)
+    try:
+        yield
+    finally:
+        if sqlite:
+            _pragma(conn, "journal_mode", journal)
+            _pragma(conn, "synchronous", synchronous)
+        with conn.begin():
+            for _, create in indexes:
+                conn.execute(text(create))
+            if trigger:
+                conn.execute(text(trigger))
+                conn.execute(text("INSERT INTO statement_fts(statement_fts) VALUES ('rebuild')"))
+        if sqlite:
+            _pragma(conn, "cache_size", -2_000)
 
 
 def generate(url: str | None, documents: int, statements: int, actors: int, seed: int = 0,
@@ -369,20 +455,14 @@ def generate(url: str | None, documents: int, statements: int, actors: int, seed
             _insert(conn, model, rows)
     say(f"actors: {len(actor_rows)}, aliases: {len(alias_rows)}, affiliations: {len(affiliation_rows)}")
     counts = dict.fromkeys(TABLES, 0)
-    with engine.connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            # A generated KB can be regenerated: no fsync per commit; a page cache that holds the
-            # indexes being filled. This connection only; reset before it goes back to the pool.
-            _pragmas(conn, synchronous="OFF", cache_size=-262_144)
+    with engine.connect() as conn, _bulk_load(conn):
         for out in g.documents_and_statements(actor_rows, source_rows):
             with conn.begin():
                 for name, model in TABLES.items():
                     _insert(conn, model, out[name])
                     counts[name] += len(out[name])
             say(f"documents: {counts['document']}/{documents}, statements: {counts['statement']}")
-        if sqlite:
-            _pragmas(conn, synchronous="NORMAL", cache_size=-2_000)
+    say("indexes and full-text index built")
     with engine.execution_options(kb_write=True).begin() as conn:
         recompute_counters(conn)  # rows went in around kb.store: count them once, at the end
     say("counters recomputed")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from kb.benchgen import generate
+from kb.db import get_engine
+from kb.models import Statement
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +37,11 @@ def test_writes_the_requested_sizes(generated):
     assert rows(path, "select count(*) from statementtarget")[0][0] == s.targets > 0
     assert rows(path, "select count(*) from mention")[0][0] == s.mentions > 0
     assert s.aliases >= 200 and s.affiliations > 0
+    # values stored as SQLAlchemy stores them (the bulk tables bypass its per-row parameter building)
+    (ingested, published, flagged), = rows(path, "select ingested_at, s.published, flagged from statement s "
+                                                 "join document d on d.id = s.document_id limit 1")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", ingested) and flagged == 0
+    assert date.fromisoformat(published)
     # each document's count agrees with its statements
     assert rows(path, """select count(*) from document d where n_statements !=
                          (select count(*) from statement s where s.document_id = d.id)""") == [(0,)]
@@ -88,6 +97,38 @@ def test_the_query_api_and_full_text_search_work_on_it(generated):
         profile = actor_profile(session, top_id, n=3)
         assert profile["counts"]["statements"] > 0
         assert queries.ego(session, top_id).number_of_nodes() > 1
+
+
+def schema(url: str) -> list[tuple]:
+    """Every table, index and trigger as the database stores its definition."""
+    with get_engine(url).connect() as conn:
+        if conn.dialect.name == "sqlite":
+            sql = ("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' "  # ANALYZE's
+                   "ORDER BY type, name")
+        else:
+            sql = ("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                   "UNION ALL SELECT table_name, column_name, data_type || coalesce(column_default, '') "
+                   "FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 1, 2")
+        return [tuple(r) for r in conn.exec_driver_sql(sql)]
+
+
+def test_the_schema_is_the_migrations_own(db_url):
+    """Indexes and the FTS trigger are set aside while the rows go in, and come back exactly."""
+    fresh = schema(db_url)
+    generate(db_url, documents=30, statements=300, actors=20, seed=1)
+    assert schema(db_url) == fresh
+    with get_engine(db_url).connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("INSERT INTO statement_fts(statement_fts) VALUES ('integrity-check')")
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("SELECT count(*) FROM statement_fts").scalar() == 300
+    from kb.db import session_scope
+    from kb.query import StatementFilter, search_statements
+
+    with session_scope(db_url) as s:  # the full-text index holds the bulk-loaded statements
+        word = s.execute(select(Statement.content_text).where(Statement.id == 300)).scalar().split()[0]
+        hits = search_statements(s, StatementFilter(text=word), limit=300).rows
+    assert 300 in {r["id"] for r in hits}
 
 
 def test_same_seed_same_kb(tmp_path, generated):
