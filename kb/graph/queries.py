@@ -240,10 +240,12 @@ def ego(session: Session, actor, radius: int = 1, types=None, since: date | None
     for dist in range(1, radius + 1):
         found: dict[int, int] = {}  # statements linking each new actor to the ring, both directions
         for n in ring:
-            for nbrs in (G.succ[n], G.pred[n]):
+            for nbrs in (G._succ[n], G._pred[n]):  # plain dicts: a hub's ring is most of the KB
                 for m, keys in nbrs.items():
+                    if m in seen:
+                        continue
                     w = sum(d["count"] for k, d in keys.items() if types is None or k in types)
-                    if w and m not in seen:
+                    if w:
                         found[m] = found.get(m, 0) + w
         room = None if limit is None else max(0, limit - len(seen))
         if room is not None and len(found) > room:
@@ -256,8 +258,9 @@ def ego(session: Session, actor, radius: int = 1, types=None, since: date | None
     sub = nx.MultiDiGraph(centre=centre, radius=radius, truncated=truncated, since=G.graph.get("since"),
                           until=G.graph.get("until"))
     sub.add_nodes_from((n, {**G.nodes[n], "distance": dist}) for n, dist in seen.items())
-    add_edges(sub, ((u, v, k, dict(d)) for u in seen for v in _among(G.succ[u], seen)
-                    for k, d in G.succ[u][v].items() if types is None or k in types))
+    succ = G._succ
+    add_edges(sub, ((u, v, k, dict(d)) for u in seen for v in _among(succ[u], seen)
+                    for k, d in succ[u][v].items() if types is None or k in types))
     return sub
 
 
