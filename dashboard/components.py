@@ -39,6 +39,10 @@ mark.kb-cue { background: rgba(220, 40, 60, .28); text-decoration: underline; }
 mark.kb-mention { background: transparent; border-bottom: 2px solid rgba(30, 160, 90, .9); }
 mark.kb-target { background: rgba(220, 40, 60, .18); }
 .kb-legend mark { margin-right: .6rem; padding: 0 .3em; }
+/* A metric such as "Sep 2017 – May 2024" wraps where it allows (kb.dashboard_logic.period_label)
+   instead of ending in an ellipsis. */
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { white-space: normal; line-height: 1.15; }
 </style>
 """
 
@@ -212,7 +216,7 @@ class _Sized:
     def dump() -> dict:
         return {"selector": "node", "style": {
             "width": "mapData(weight, 0, 40, 26, 70)", "height": "mapData(weight, 0, 40, 26, 70)",
-            "font-size": 12, "text-wrap": "wrap", "text-max-width": 130}}
+            "font-size": 16, "text-wrap": "wrap", "text-max-width": 130}}  # kb.dashboard_logic.NODE_GAP
 
 
 class _EdgeWidth:

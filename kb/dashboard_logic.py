@@ -127,6 +127,19 @@ def date_param(params: Mapping[str, Any], name: str) -> date | None:
         return None
 
 
+def period_label(first: date | None, last: date | None) -> str:
+    """The KB's publication span, short: "May 2024", "Jan – May 2024", "Sep 2017 – May 2024".
+    Only the space after the dash may break, so a narrow column shows it on two whole lines."""
+    if not first or not last:
+        return "undated"
+    nb = "\u00a0"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{last:%b}{nb}{last:%Y}"
+    if first.year == last.year:
+        return f"{first:%b}{nb}–{nb}{last:%b}{nb}{last:%Y}"
+    return f"{first:%b}{nb}{first:%Y}{nb}– {last:%b}{nb}{last:%Y}"
+
+
 FILTER_PARAMS = ("q", "speaker", "target", "role", "claim_type", "kind", "source", "from", "to",
                  "document")
 
@@ -279,27 +292,108 @@ def graph_view(G, types=None, min_weight: int = 1, top_k: int | None = 60, keep=
     return V
 
 
-def layout(G, seed: int = 7) -> dict:
+# Model pixels between neighbouring actors: side by side, two labels (wrapped at 130 px, 16 px
+# type, under the node; dashboard/components.py) do not touch; one above the other, a node (up to
+# 70 px) and the label above it need less (LABEL_ASPECT of it).
+NODE_GAP = 140.0
+LABEL_ASPECT = 0.8
+
+
+def layout(G, seed: int = 7, gap: float = NODE_GAP, aspect: float = 1.0) -> dict:
     """Node positions in pixels, computed here (server side) so the browser only draws.
 
-    A force-directed layout on the undirected, count-weighted graph; deterministic (seeded).
+    Each connected component is laid out on its own (Kamada-Kawai on the undirected graph: even
+    spacing, few crossings; seeded spring layout for a large one), scaled so neighbouring actors
+    sit about ``gap`` apart and pushed apart where two would still touch. The components are then
+    packed in rows, the largest first, into a block shaped for a canvas ``aspect`` times wider
+    than high (the graph panel), so the canvas is used instead of far corners. Deterministic.
     """
-    import math
-
     import networkx as nx
 
-    n = G.number_of_nodes()
-    if n == 0:
+    if G.number_of_nodes() == 0:
         return {}
     U = nx.Graph()
     U.add_nodes_from(G)
-    for u, v, d in G.edges(data=True):
-        w = U.get_edge_data(u, v, {"weight": 0})["weight"]
-        U.add_edge(u, v, weight=w + math.log1p(d.get("count", 1)))
-    pos = nx.spring_layout(U, seed=seed, weight="weight", iterations=80,
-                           k=2.0 / math.sqrt(n) if n > 1 else None)
-    scale = 70 * math.sqrt(n) + 80
-    return {node: (float(x) * scale, float(y) * scale) for node, (x, y) in pos.items()}
+    U.add_edges_from((u, v) for u, v in G.edges() if u != v)
+    components = sorted((sorted(c, key=str) for c in nx.connected_components(U)),
+                        key=lambda c: (-len(c), str(c[0])))
+    boxes = [_component_layout(U.subgraph(c), c, seed, gap) for c in components]
+    return _pack(boxes, gap, aspect)
+
+
+def _component_layout(C, order: list, seed: int, gap: float) -> dict:
+    """One component's positions, origin at its top-left corner, neighbours ``gap`` apart."""
+    import networkx as nx
+    import numpy as np
+
+    n = len(order)
+    if n == 1:
+        return {order[0]: (0.0, 0.0)}
+    if n == 2:
+        return {order[0]: (0.0, 0.0), order[1]: (gap, 0.0)}
+    if n <= 150:
+        pos = nx.kamada_kawai_layout(C, pos=nx.circular_layout(order), weight=None)
+    else:  # Kamada-Kawai is quadratic in memory and slow past a few hundred nodes
+        pos = nx.spring_layout(C, seed=seed, iterations=100)
+    xy = np.array([pos[v] for v in order], dtype=float)
+    # Scale so the median distance to the nearest neighbour is ``gap``.
+    d = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=-1)
+    np.fill_diagonal(d, np.inf)
+    nearest = np.median(d.min(axis=1))
+    xy *= gap / nearest if nearest > 0 else gap
+    xy = _spread(xy, gap)
+    xy -= xy.min(axis=0)
+    return {v: (float(x), float(y)) for v, (x, y) in zip(order, xy)}
+
+
+def _spread(xy, min_dist: float, rounds: int = 60):
+    """Push apart, a little at a time, the nodes whose labels would touch: closer than ``min_dist``
+    side by side, or than ``LABEL_ASPECT`` of it one above the other."""
+    import numpy as np
+
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        d = np.linalg.norm(delta * np.array([1.0, 1.0 / LABEL_ASPECT]), axis=-1)
+        np.fill_diagonal(d, min_dist)  # a node does not push itself
+        close = d < min_dist
+        if not close.any():
+            break
+        d = np.maximum(d, 1e-6)
+        push = np.where(close, (min_dist - d) / d / 2, 0.0)[:, :, None] * delta
+        xy = xy + push.sum(axis=1)
+    return xy
+
+
+def _pack(boxes: list[dict], gap: float, aspect: float) -> dict:
+    """Place component layouts in rows (left to right, then down), a ``gap`` margin around each,
+    at the row width whose block, fitted to a canvas ``aspect`` times wider than high, is drawn
+    largest."""
+    sizes = []
+    for box in boxes:
+        xs, ys = [p[0] for p in box.values()], [p[1] for p in box.values()]
+        sizes.append((max(xs) + gap, max(ys) + gap))
+
+    def rows(width: float) -> list[tuple[float, float]]:  # each component's top-left corner
+        corners, x, y, row_height = [], 0.0, 0.0, 0.0
+        for w, h in sizes:
+            if x > 0 and x + w > width:
+                x, y, row_height = 0.0, y + row_height, 0.0
+            corners.append((x, y))
+            x += w
+            row_height = max(row_height, h)
+        return corners
+
+    def extent(corners) -> float:  # the block's size in canvas heights
+        width = max(x + w for (x, _), (w, _) in zip(corners, sizes))
+        height = max(y + h for (_, y), (_, h) in zip(corners, sizes))
+        return max(width / aspect, height)
+
+    widths, total = [], 0.0
+    for w, _ in sizes:
+        total += w
+        widths.append(total)
+    best = min((rows(w) for w in widths if w >= sizes[0][0]), key=extent)
+    return {v: (px + x, py + y) for box, (x, y) in zip(boxes, best) for v, (px, py) in box.items()}
 
 
 def edge_element_id(u, v, edge_type: str) -> str:

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kb.dashboard_logic import (
+    NODE_GAP,
     Mark,
     filter_from_params,
     filter_to_params,
@@ -23,6 +24,7 @@ from kb.dashboard_logic import (
     int_param,
     layout,
     parse_graph_event,
+    period_label,
     rows_to_csv,
     rows_to_json,
     statement_marks,
@@ -163,6 +165,63 @@ def test_graph_elements_and_click_events_round_trip():
     assert parse_graph_event(None) is None
     assert parse_graph_event({"data": {"target_id": "x|y|z"}}) is None
     assert layout(nx.MultiDiGraph()) == {}
+
+
+def _components_graph(sizes: list[int]) -> nx.MultiDiGraph:
+    """Stars of the given sizes (a centre accusing the others) plus nothing between them."""
+    G, n = nx.MultiDiGraph(), 0
+    for size in sizes:
+        centre = n
+        G.add_node(centre, label=f"Actor {centre}", kind="person")
+        for k in range(1, size):
+            G.add_node(n + k, label=f"Actor number {n + k}", kind="organization")
+            G.add_edge(centre, n + k, key="accuses", type="accuses", count=k)
+        n += size
+    return G
+
+
+def _extent(pos, nodes):
+    xs, ys = [pos[v][0] for v in nodes], [pos[v][1] for v in nodes]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def test_layout_gives_every_actor_room_for_its_label():
+    import math
+
+    G = _components_graph([30, 12, 6, 3, 2, 2, 1, 1, 1, 1, 1])  # 60 actors, the default top-k
+    pos = layout(G)
+    assert set(pos) == set(G)
+    nodes = list(pos)
+    for i, a in enumerate(nodes):  # side by side a gap apart, or most of one above the other
+        for b in nodes[i + 1:]:
+            dx, dy = abs(pos[a][0] - pos[b][0]), abs(pos[a][1] - pos[b][1])
+            assert math.hypot(dx, dy / 0.8) >= 0.9 * NODE_GAP, (a, b, pos[a], pos[b])
+    assert layout(G) == pos  # deterministic: the cached page and a reload agree
+
+
+def test_layout_packs_components_into_the_canvas_instead_of_far_corners():
+    sizes = [20, 8, 5, 3, 2, 2, 2, 1, 1]
+    G = _components_graph(sizes)
+    pos = layout(G)
+    boxes, start = [], 0
+    for size in sizes:
+        boxes.append(_extent(pos, range(start, start + size)))
+        start += size
+    for i, a in enumerate(boxes):  # components do not overlap
+        for b in boxes[i + 1:]:
+            assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1], (a, b)
+    x0, y0, x1, y1 = _extent(pos, G)
+    assert 0.5 <= (x1 - x0) / (y1 - y0) <= 2  # one block about as wide as high, not a line
+    # Used, not empty: the components' own areas cover a good part of the block.
+    covered = sum((b[2] - b[0] + NODE_GAP) * (b[3] - b[1] + NODE_GAP) for b in boxes)
+    assert covered >= 0.5 * (x1 - x0 + NODE_GAP) * (y1 - y0 + NODE_GAP)
+
+
+def test_period_label_is_short_and_breaks_only_after_the_dash():
+    assert period_label(date(2017, 9, 27), date(2024, 5, 15)) == "Sep\u00a02017\u00a0– May\u00a02024"
+    assert period_label(date(2024, 1, 14), date(2024, 5, 15)) == "Jan\u00a0–\u00a0May\u00a02024"
+    assert period_label(date(2024, 5, 1), date(2024, 5, 15)) == "May\u00a02024"
+    assert period_label(None, None) == "undated"
 
 
 # -- ingest from the dashboard --------------------------------------------------------------------

@@ -49,7 +49,7 @@ V, elements, (n_all, e_all) = _view(ui.url(), st.session_state["_kb_state"], sin
 st.caption(f"Showing {V.number_of_nodes():,} actors and {V.number_of_edges():,} edges "
            f"(of {n_all:,} actors, {e_all:,} edges in the KB). Click an actor or an edge.")
 
-graph_col, side = st.columns([3, 2], gap="medium")
+graph_col, side = st.columns([2, 1], gap="medium")
 with graph_col:
     if not elements["nodes"]:
         st.info("No edge matches these filters.")
@@ -57,7 +57,7 @@ with graph_col:
     else:
         value = st_link_analysis(
             elements, layout={"name": "preset", "fit": True, "padding": 30, "animate": False},
-            node_styles=ui.node_styles(), edge_styles=ui.edge_styles(), height=620,
+            node_styles=ui.node_styles(), edge_styles=ui.edge_styles(), height=700,
             key="actor_graph",
             events=[Event("node_click", "tap", "node"), Event("edge_click", "tap", "edge")])
         clicked = parse_graph_event(value)

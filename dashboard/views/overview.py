@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from kb import query
+from kb.dashboard_logic import period_label
 
 st.title("Who said what")
 bucket = st.session_state.get("ov_bucket") or "month"
@@ -25,7 +26,8 @@ m[1].metric("Statements", f"{stats['statements'] - stats['flagged']:,}",
 m[2].metric("Actors", f"{stats['actors']:,}")
 m[3].metric("Sources", f"{stats['sources']:,}")
 first, last = stats.get("first_published"), stats.get("last_published")
-m[4].metric("Published", f"{first:%b %Y} – {last:%b %Y}" if first and last else "undated")
+m[4].metric("Published", period_label(first, last),
+            help=f"First and last publication date: {first} – {last}" if first and last else None)
 
 
 def ranking(title: str, rows: list[dict], link: dict, icon: str) -> None:
