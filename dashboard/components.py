@@ -42,7 +42,8 @@ mark.kb-target { background: rgba(220, 40, 60, .18); }
 /* A metric such as "Sep 2017 – May 2024" wraps where it allows (kb.dashboard_logic.period_label)
    instead of ending in an ellipsis. */
 [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"],
-[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { white-space: normal; line-height: 1.15; }
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
+  white-space: normal; overflow-wrap: normal; word-break: normal; line-height: 1.15; }
 </style>
 """
 
@@ -216,7 +217,8 @@ class _Sized:
     def dump() -> dict:
         return {"selector": "node", "style": {
             "width": "mapData(weight, 0, 40, 26, 70)", "height": "mapData(weight, 0, 40, 26, 70)",
-            "font-size": 16, "text-wrap": "wrap", "text-max-width": 130}}  # kb.dashboard_logic.NODE_GAP
+            "font-size": 16, "text-wrap": "wrap", "text-max-width": 130,  # kb.dashboard_logic.NODE_GAP
+            "min-zoomed-font-size": 7}}  # the component hides labels under 10 px: a full graph lost them
 
 
 class _EdgeWidth:

@@ -299,7 +299,7 @@ NODE_GAP = 140.0
 LABEL_ASPECT = 0.8
 
 
-def layout(G, seed: int = 7, gap: float = NODE_GAP, aspect: float = 1.0) -> dict:
+def layout(G, seed: int = 7, gap: float = NODE_GAP, aspect: float = 0.85) -> dict:
     """Node positions in pixels, computed here (server side) so the browser only draws.
 
     Each connected component is laid out on its own (Kamada-Kawai on the undirected graph: even

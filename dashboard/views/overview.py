@@ -19,7 +19,7 @@ if not stats["documents"]:
     st.info("The KB is empty. Ingest documents with `kb ingest PATH` or on the Ingest page.")
     st.stop()
 
-m = st.columns(5)
+m = st.columns([1, 1, 1, 1, 1.4])  # the publication span needs more room than a count
 m[0].metric("Documents", f"{stats['documents']:,}")
 m[1].metric("Statements", f"{stats['statements'] - stats['flagged']:,}",
             help=f"{stats['flagged']:,} flagged as wrong are left out" if stats["flagged"] else None)
