@@ -288,3 +288,33 @@ def test_seed_affiliations(seed_doc):
     facts = {(f.member, f.organization, f.relation, f.role) for f in seed_doc._.affiliations}
     assert ("Yasser Farhan", "the Coalition", "member_of", "member of the political committee") in facts
     assert ("the Coalition’s Media Department", "the Coalition", "part_of", None) in facts
+
+
+# The parser sometimes hangs a cue verb off the reported clause ("said [X was rushed] and warned"):
+# the conjunct then borrows the reported clause's subject, which cannot be the one who warned.
+@pytest.mark.parametrize("sentence, cue, source", [
+    ("Union chief Karl Brandt said the merger was approved too quickly and warned that dockworkers "
+     "would lose their jobs if the port shrank.", "warned", "Union chief Karl Brandt"),
+    ('The governor denied that the budget had anything to do with the vote and said the offer "still stands."',
+     "said", "The governor"),
+])
+def test_conjoined_cue_inside_content_takes_the_governing_speaker(extract, sentence, cue, source):
+    assert one(extract(sentence), cue).source.text == source
+
+
+def test_conjoined_cue_keeps_a_subject_that_can_speak(extract):
+    a = one(extract("The mayor said her council was ready to act but warned residents against panic."), "warned")
+    assert a.source.text == "her council"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Trawlers landed 30,000 tonnes of herring in the bay last year, twice the quota agreed in the 2018 fishing pact.",
+    "Inspectors counted 500 crates at the depot, twice the number agreed in the contract.",
+])
+def test_an_amount_is_never_a_source(extract, sentence):
+    assert [a.cue.text for a in extract(sentence)] == []
+
+
+def test_poll_shares_stay_sources(extract):
+    a = one(extract("Fifty-two percent of voters said they would back the bill."), "said")
+    assert a.source.text == "Fifty-two percent of voters"

@@ -24,6 +24,7 @@ from kb.extract.quotes import (
     quote_spans,
 )
 from kb.extract.reported import CLAUSAL_RULES, cue_span, reported_speech, subject_of
+from kb.extract.sources import fix_sources, load_source_nouns
 from kb.extract.spans import Found, chars, entity_at, merge_parts, noun_phrase
 from kb.extract.targets import find_targets, load_accusation_terms
 from kb.extract.types import Attribution, CharSpan
@@ -50,7 +51,7 @@ ERROR_KEY = "kb_error"
 class AttributionExtractor:
     def __init__(self, nlp: Language, cues_path: str = "", frames_path: str = "",
                  accusation_terms_path: str = "", affiliation_terms_path: str = "",
-                 min_precision: float = 0.1, min_precision_object: float = 0.35,
+                 source_nouns_path: str = "", min_precision: float = 0.1, min_precision_object: float = 0.35,
                  min_frame_precision: float = 0.35, follow_quotes: bool = True):
         frames = None if frames_path == "-" else str(_data_path(frames_path, "cue_frames.tsv"))
         self.lexicon = load_lexicon(str(_data_path(cues_path, "cues.tsv")), frames)
@@ -60,6 +61,7 @@ class AttributionExtractor:
             str(_data_path(accusation_terms_path, "accusation_terms.tsv")))
         self.affiliation_matcher = affiliation_matcher(
             nlp.vocab, load_affiliation_terms(str(_data_path(affiliation_terms_path, "affiliation_terms.tsv"))))
+        self.source_nouns = load_source_nouns(str(_data_path(source_nouns_path, "source_nouns.tsv")))
         self.min_precision = min_precision
         self.min_precision_object = min_precision_object
         self.follow_quotes = follow_quotes
@@ -93,6 +95,7 @@ class AttributionExtractor:
         found += quoted_without_clause(text, [v for v in verbs if not any(f.verb is v for f in found)],
                                        self.lexicon, quotes)
         found += according_to(doc, according, self.lexicon)
+        found = fix_sources(found, self.source_nouns, subject_of, self.lexicon.is_cue)
         found += speaker_labels(text)
         if not keep_all:
             found = [f for f in found if self.keep(f)]

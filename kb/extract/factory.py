@@ -38,6 +38,7 @@ _plain_extension("meta", DocumentMeta, many=False)
         "frames_path": "",  # empty: <KB_DATA_DIR>/cue_frames.tsv; "-": none
         "accusation_terms_path": "",
         "affiliation_terms_path": "",
+        "source_nouns_path": "",  # empty: <KB_DATA_DIR>/source_nouns.tsv
         "min_frame_precision": 0.35,  # a cue in a frame mined from PolNeAR train
         # cues in frames the corpus lacks: by the cue word's precision
         "min_precision": 0.1,  # with a content clause or quotation
@@ -46,10 +47,10 @@ _plain_extension("meta", DocumentMeta, many=False)
     },
 )
 def make_attributions(nlp: Language, name: str, cues_path: str, frames_path: str,
-                      accusation_terms_path: str, affiliation_terms_path: str,
+                      accusation_terms_path: str, affiliation_terms_path: str, source_nouns_path: str,
                       min_frame_precision: float, min_precision: float,
                       min_precision_object: float, follow_quotes: bool) -> AttributionExtractor:
     return AttributionExtractor(nlp, cues_path, frames_path, accusation_terms_path,
-                                affiliation_terms_path, min_precision, min_precision_object,
+                                affiliation_terms_path, source_nouns_path, min_precision, min_precision_object,
                                 min_frame_precision, follow_quotes)
 
