@@ -40,11 +40,12 @@ def is_quantity(token: Token) -> bool:
 
 
 def can_speak(token: Token, nouns: frozenset[str]) -> bool:
-    """A named speaker, a personal pronoun, or a person/organisation/document noun."""
-    if token.lower_ in _PERSONAL or token.lemma_.lower() in nouns or token.lower_ in nouns:
+    """A name (tagged or not), a personal pronoun, or a person/organisation/document noun."""
+    if token.pos_ == "PROPN" or token.lower_ in _PERSONAL or token.lemma_.lower() in nouns or token.lower_ in nouns:
         return True
     return token.ent_type_ in SPEAKER_LABELS or any(
-        c.dep_ in ("compound", "poss", "amod") and c.ent_type_ in SPEAKER_LABELS for c in token.children)
+        c.dep_ in ("compound", "poss", "amod") and (c.ent_type_ in SPEAKER_LABELS or c.pos_ == "PROPN")
+        for c in token.children)
 
 
 def conjoined_in_content(verb: Token) -> tuple[Token, Token] | None:
