@@ -192,7 +192,16 @@ def test_input_is_read_lazily_with_a_bounded_number_in_flight(nlp):
     assert seen == 120
 
 
-def test_spawned_workers_load_the_same_pipeline(nlp):
+@pytest.fixture
+def plain_main(monkeypatch):
+    """A spawned child re-runs the parent's ``__main__`` file; under pytest that can be a script an
+    earlier test ran as ``__main__`` (AppTest runs dashboard/app.py so). Give spawn a bare one."""
+    import types
+
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+
+
+def test_spawned_workers_load_the_same_pipeline(nlp, plain_main):
     items = [raw(i) for i in range(10)]
     one = list(pipeline.process(items, nlp, Resolver(), print))
     spawned = list(pipeline.process(items, nlp, Resolver(), print, workers=2, start_method="spawn"))
@@ -200,7 +209,7 @@ def test_spawned_workers_load_the_same_pipeline(nlp):
 
 
 @pytest.mark.parametrize("start_method", ["fork", "spawn"])
-def test_analyst_aliases_reach_the_workers(sqlite_url, nlp, start_method):
+def test_analyst_aliases_reach_the_workers(sqlite_url, nlp, start_method, plain_main):
     pipeline.ingest([raw(0)], nlp, sqlite_url)
     with session_scope(sqlite_url) as s:
         edit.add_alias(s, "Abu Karim", "Yasser Farhan")
