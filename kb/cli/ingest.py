@@ -29,7 +29,7 @@ def _load_nlp():
 
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders (.txt .html .htm .jsonl .json .csv)."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="spaCy processes."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (each runs the whole pipeline)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Read documents, extract statements and store them (one transaction per document)."""
