@@ -17,6 +17,8 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -123,6 +125,25 @@ def pg_server():
     server.stop()
 
 
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def empty_kb(backend: str, request, folder: Path) -> Iterator[str]:
+    """The URL of a new empty KB on ``backend`` (a SQLite file in ``folder``, or a fresh PostgreSQL
+    database), disposed of afterwards; for fixtures whose scope or count db_url does not fit."""
+    from kb.db import dispose_engine
+
+    server = request.getfixturevalue("pg_server") if backend == "postgres" else None
+    url = server.create_database() if server else f"sqlite:///{folder / f'kb-{uuid.uuid4().hex[:8]}.sqlite'}"
+    try:
+        yield url
+    finally:
+        dispose_engine(url)
+        if server:
+            server.drop_database(url)
+
+
 @pytest.fixture
 def pg_url(pg_server: PostgresServer):
     """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
@@ -143,7 +164,7 @@ def sqlite_url(tmp_path) -> str:
     dispose_engine(url)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def db_url(request) -> str:
     """An empty KB on each backend: run a test once on SQLite and once on PostgreSQL."""
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")

@@ -4,8 +4,9 @@ from hand-made ResolvedDocuments, so read-API tests know exactly what is stored.
 from __future__ import annotations
 
 import pytest
+from backends import BACKENDS, empty_kb
 
-from kb.db import dispose_engine, session_scope
+from kb.db import session_scope
 from kb.extract.types import Attribution, CharSpan
 from kb.ingest import RawDocument
 from kb.resolve import (
@@ -146,17 +147,9 @@ def build_sample_kb(url: str, documents: list[dict] = DOCUMENTS) -> None:
             store_document(session, raw, resolved)
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def sample_kb_url(request, tmp_path_factory):
     """The sample KB, built once per test module on each backend (for tests that only read)."""
-    server = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'kb.sqlite'}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        url = server.create_database()
-    build_sample_kb(url)
-    yield url
-    dispose_engine(url)
-    if server is not None:
-        server.drop_database(url)
+    with empty_kb(request.param, request, tmp_path_factory.mktemp("sample")) as url:
+        build_sample_kb(url)
+        yield url

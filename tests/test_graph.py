@@ -9,6 +9,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from backends import BACKENDS, empty_kb
 from multidoc_kb import build_multidoc_kb
 from sqlalchemy import select
 
@@ -19,19 +20,11 @@ from kb.graph.build import _cache
 from kb.models import Statement, StatementTarget
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def kb_url(request, tmp_path_factory) -> str:
     """The multi-document KB, built once per module on each backend (for tests that only read)."""
-    server = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('graph') / 'kb.sqlite'}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        url = server.create_database()
-    yield build_multidoc_kb(url)
-    dispose_engine(url)
-    if server is not None:
-        server.drop_database(url)
+    with empty_kb(request.param, request, tmp_path_factory.mktemp("graph")) as url:
+        yield build_multidoc_kb(url)
 
 
 @pytest.fixture(autouse=True)

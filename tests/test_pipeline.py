@@ -13,6 +13,7 @@ import time
 import psutil
 import pytest
 import sqlalchemy as sa
+from backends import empty_kb
 from ingest_procs import KB, count_documents
 from spacy.language import Language
 from synthetic import text, write_corpus
@@ -89,18 +90,8 @@ def raw(i: int, extra: str = "") -> RawDocument:
 @pytest.fixture
 def another_kb(db_url, request, tmp_path):
     """A second empty KB on db_url's backend (ids from two backends need not agree)."""
-    from kb.db import dispose_engine
-
-    if db_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'another.sqlite'}"
+    with empty_kb("sqlite" if db_url.startswith("sqlite") else "postgres", request, tmp_path) as url:
         yield url
-        dispose_engine(url)
-        return
-    server = request.getfixturevalue("pg_server")
-    url = server.create_database()
-    yield url
-    dispose_engine(url)
-    server.drop_database(url)
 
 
 def test_kb_ingest_with_two_workers_stores_what_one_worker_stores(db_url, another_kb, tmp_path):
