@@ -300,20 +300,45 @@ _DEMONYM_ENDINGS = ("i", "ian", "an", "n", "ese", "ish", "ean")  # not "-ic": Is
 _STEM_DROPS = ("ia", "a", "e", "o", "y", "")
 
 
-def is_demonym(word: str, name: str) -> bool:
-    """Whether ``word`` is the demonym of the place ``name`` by the common patterns:
-    Kestrany -> Kestrani, Veloria -> Velorian, Iran -> Iranian, Sudan -> Sudanese, China -> Chinese.
-    Irregular ones (Germany -> German, Iceland -> Icelandic) are in data/demonyms.tsv."""
-    w, n = word.casefold(), name.casefold()
-    if w == n or len(n) < 4 or not (w.isalpha() and n.isalpha()):
-        return False
+def _stems(name: str):
+    """(stem, dropped ending) pairs a demonym of ``name`` may be built on."""
+    n = name.casefold()
+    if len(n) < 4 or not n.isalpha():
+        return
     for drop in _STEM_DROPS:
-        stem = n[:len(n) - len(drop)]
-        ending = w[len(stem):]
-        if n.endswith(drop) and len(stem) >= 4 and w.startswith(stem) and ending in _DEMONYM_ENDINGS \
-                and not (ending == "n" and drop):  # "-n" only after the whole name (Kenya -> Kenyan)
-            return True
-    return False
+        if n.endswith(drop) and len(n) - len(drop) >= 4:
+            yield n[:len(n) - len(drop)], drop
+
+
+def demonyms_of(words, names) -> dict[str, set[str]]:
+    """For each place in ``names``, the ``words`` that are its demonym by the common patterns:
+    Kestrany -> Kestrani, Veloria -> Velorian, Iran -> Iranian, Sudan -> Sudanese, China -> Chinese.
+    Irregular ones (Germany -> German, Iceland -> Icelandic) are in data/demonyms.tsv.
+    Linear in words + names: each word's possible stems are looked up, not each pair tried."""
+    by_stem: dict[str, list[tuple[str, str]]] = {}
+    for name in names:
+        for stem, drop in _stems(name):
+            by_stem.setdefault(stem, []).append((name, drop))
+    found: dict[str, set[str]] = {name: set() for name in names}
+    if not by_stem:
+        return found
+    for word in words:
+        w = word.casefold()
+        if not w.isalpha():
+            continue
+        for ending in _DEMONYM_ENDINGS:
+            if not w.endswith(ending):
+                continue
+            for name, drop in by_stem.get(w[:len(w) - len(ending)], ()):
+                # "-n" only after the whole name (Kenya -> Kenyan)
+                if w != name.casefold() and not (ending == "n" and drop):
+                    found[name].add(word)
+    return found
+
+
+def is_demonym(word: str, name: str) -> bool:
+    """Whether ``word`` is the demonym of the place ``name`` (see demonyms_of)."""
+    return word in demonyms_of([word], [name])[name]
 
 
 class _DocReader:
@@ -321,6 +346,7 @@ class _DocReader:
 
     def __init__(self, doc: Doc, lex: Lexicon, words: Words):
         self.doc, self.lex, self.words = doc, lex, words
+        self.text = doc.text  # Doc.text joins every token on each call
         self.junk = [False] * len(doc)
         self.low = [_tok_norm(t) for t in doc]  # token forms, computed once
         self.first = [_first_word(low) for low in self.low]
@@ -333,6 +359,7 @@ class _DocReader:
         self.countries: dict[str, str] = {}  # a country this document names (not in the lexicon): form -> name
         self.demonyms: dict[str, str] = {}  # its demonym's lower form -> the country's name
         self._at: dict[str, list[int]] | None = None  # token text -> positions, built when first asked
+        self._headline: dict[int, bool] = {}  # a line's first character -> whether it is in Title Case
 
     # -- 1. named-entity spans -----------------------------------------------------------------
 
@@ -415,19 +442,21 @@ class _DocReader:
     def _title_case(self, span: Span) -> bool:
         """Whether the span's line is a headline in Title Case ("Lindsey Graham Says ..."): most of
         its content words that are not proper nouns are capitalised."""
-        text = self.doc.text
+        text = self.text
         start = text.rfind("\n", 0, span.start_char) + 1
-        end = text.find("\n", span.end_char)
-        line = self.doc.char_span(start, end if end >= 0 else len(text), alignment_mode="contract")
-        words = [t for t in line or () if t.is_alpha and not t.is_stop and t.pos_ != "PROPN"]
-        return bool(words) and sum(t.text[:1].isupper() for t in words) >= 0.6 * len(words)
+        if start not in self._headline:  # one answer per line: a paragraph may name many people
+            end = text.find("\n", span.end_char)
+            line = self.doc.char_span(start, end if end >= 0 else len(text), alignment_mode="contract")
+            words = [t for t in line or () if t.is_alpha and not t.is_stop and t.pos_ != "PROPN"]
+            self._headline[start] = bool(words) and sum(t.text[:1].isupper() for t in words) >= 0.6 * len(words)
+        return self._headline[start]
 
     def _titled_orgs(self, spans: list[Span]) -> list[Span]:
         """Add "the" + Title Case words ending in an organisation noun ("the Syrian Coalition") where
         the NER missed them or kept only a demonym of them."""
         doc, heads, out = self.doc, self.words["org_head"] | self.words["unit"], []
-        for i, tok in enumerate(doc[:-2]):
-            if tok.lower_ != "the" or self.junk[i]:
+        for i in range(len(doc) - 2):
+            if self.low[i] != "the" or self.junk[i]:
                 continue
             j = i + 1
             while j < len(doc) and j - i <= 5 and _capitalised(doc[j]):
@@ -475,7 +504,7 @@ class _DocReader:
         if not names:
             return spans
         words = {t.text for t in doc if _capitalised(t) and self.lex.get(t.lower_) is None}
-        found_demonyms = {n: {x for x in words if is_demonym(x, n)} for n in names}
+        found_demonyms = demonyms_of(words, names)
         for name in names:
             demonyms, counts = found_demonyms[name], tags[name]
             owned = self._country_cues(name, owned_only=True)  # "X's waters", "the government of X"
@@ -714,9 +743,8 @@ class _DocReader:
         organisation + 's + lower-case unit -> the organisation, with the unit kept as a role."""
         doc, w, by_end = self.doc, self.words, {m.end: m for m in mentions}
         out = []
-        for k, tok in enumerate(doc):
-            owner = by_end.get(k)
-            if owner is None or not _is_possessive(tok) or owner.kind not in ("organization", "government"):
+        for k, owner in sorted(by_end.items()):
+            if k >= len(doc) or not _is_possessive(doc[k]) or owner.kind not in ("organization", "government"):
                 continue
             j, end = k + 1, None
             while j < len(doc) and j - k <= 4 and doc[j].is_alpha and not doc[j].is_stop:
