@@ -9,11 +9,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from spacy.matcher import Matcher
+import numpy as np
+from spacy.attrs import LOWER, POS
 from spacy.strings import get_string_id
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from kb.extract.types import AffiliationFact
@@ -21,14 +23,23 @@ from kb.extract.types import AffiliationFact
 _ORG_PREPS = {"of", "for", "at", "with"}
 
 
-# Match labels by hash: the hash is the same in every vocab, the string table is not.
-_ROLE = get_string_id("ROLE")
-
-
 @dataclass(frozen=True)
 class AffiliationTerms:
     roles: frozenset[str]
     units: frozenset[str]
+
+    @cached_property
+    def role_ids(self) -> np.ndarray:
+        return _ids(self.roles)
+
+    @cached_property
+    def unit_ids(self) -> np.ndarray:
+        return _ids(self.units)
+
+
+def _ids(words) -> np.ndarray:
+    """Words by hash: the hash is the same in every vocab, the string table is not."""
+    return np.array(sorted(get_string_id(w) for w in words), dtype=np.uint64)
 
 
 @lru_cache(maxsize=4)
@@ -41,11 +52,16 @@ def load_affiliation_terms(path: str | Path) -> AffiliationTerms:
     return AffiliationTerms(frozenset(roles), frozenset(units))
 
 
-def affiliation_matcher(doc_vocab, terms: AffiliationTerms) -> Matcher:
-    matcher = Matcher(doc_vocab)
-    matcher.add("ROLE", [[{"LOWER": {"IN": sorted(terms.roles)}, "POS": {"IN": ["NOUN", "PROPN"]}}]])
-    matcher.add("UNIT", [[{"LOWER": {"IN": sorted(terms.units)}}]])
-    return matcher
+def _term_tokens(doc: Doc, terms: AffiliationTerms) -> list[tuple[bool, int]]:
+    """(is a role, token index) of every role noun ("spokeswoman") and unit word ("department"),
+    in text order, a role before a unit on the same token; one vectorised pass over the tokens."""
+    a = doc.to_array([LOWER, POS])
+    if not len(a):
+        return []
+    roles = np.isin(a[:, 0], terms.role_ids) & np.isin(a[:, 1], (NOUN, PROPN))
+    units = np.isin(a[:, 0], terms.unit_ids)
+    return [(bool(is_role), int(i)) for i in np.flatnonzero(roles | units)
+            for is_role in (True, False) if (roles if is_role else units)[i]]
 
 
 def _np(token: Token) -> Span:
@@ -93,11 +109,11 @@ def _entity_at(token: Token) -> Span:
     return _np(token)
 
 
-def find_affiliations(doc: Doc, matcher: Matcher) -> list[AffiliationFact]:
+def find_affiliations(doc: Doc, terms: AffiliationTerms) -> list[AffiliationFact]:
     facts: list[AffiliationFact] = []
-    for match_id, start, _end in matcher(doc):
-        token = doc[start]
-        if match_id == _ROLE:
+    for is_role, i in _term_tokens(doc, terms):
+        token = doc[i]
+        if is_role:
             person = _person_for(token)
             org = _organisation_of(token)
             if person is None or org is None:

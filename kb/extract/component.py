@@ -12,9 +12,9 @@ from spacy.tokens import Doc
 
 from kb.config import get_settings
 from kb.extract.according import according_to
-from kb.extract.affiliations import affiliation_matcher, find_affiliations, load_affiliation_terms
+from kb.extract.affiliations import find_affiliations, load_affiliation_terms
 from kb.extract.colon import speaker_labels
-from kb.extract.cues import cue_matcher, find_cues, load_lexicon
+from kb.extract.cues import cue_lemma_ids, find_cues, load_lexicon
 from kb.extract.meta import document_meta, source_line
 from kb.extract.quotes import (
     adjacent_quote,
@@ -56,11 +56,10 @@ class AttributionExtractor:
         frames = None if frames_path == "-" else str(_data_path(frames_path, "cue_frames.tsv"))
         self.lexicon = load_lexicon(str(_data_path(cues_path, "cues.tsv")), frames)
         self.min_frame_precision = min_frame_precision
-        self.matcher = cue_matcher(nlp.vocab, self.lexicon)
+        self.cue_lemmas = cue_lemma_ids(self.lexicon)
         self.accusation_terms = load_accusation_terms(
             str(_data_path(accusation_terms_path, "accusation_terms.tsv")))
-        self.affiliation_matcher = affiliation_matcher(
-            nlp.vocab, load_affiliation_terms(str(_data_path(affiliation_terms_path, "affiliation_terms.tsv"))))
+        self.affiliation_terms = load_affiliation_terms(str(_data_path(affiliation_terms_path, "affiliation_terms.tsv")))
         self.source_nouns = load_source_nouns(str(_data_path(source_nouns_path, "source_nouns.tsv")))
         self.min_precision = min_precision
         self.min_precision_object = min_precision_object
@@ -80,7 +79,7 @@ class AttributionExtractor:
         surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
         doc._.attributions = [self.record(doc, text, sentences, surnames, f)
                               for f in self.find(doc, text, sentences)]
-        doc._.affiliations = find_affiliations(doc, self.affiliation_matcher)
+        doc._.affiliations = find_affiliations(doc, self.affiliation_terms)
         doc._.meta = document_meta(text)
         return doc
 
@@ -90,10 +89,10 @@ class AttributionExtractor:
 
     def find(self, doc: Doc, text: str, sentences: Sentences, keep_all: bool = False) -> list[Found]:
         quotes = quote_spans(text)
-        verbs, according = find_cues(doc, self.matcher)
+        verbs, according = find_cues(doc, self.cue_lemmas)
         found = reported_speech(doc, verbs, self.lexicon)
-        found += quoted_without_clause(text, [v for v in verbs if not any(f.verb is v for f in found)],
-                                       self.lexicon, quotes)
+        clausal = {f.verb.i for f in found if f.verb is not None}
+        found += quoted_without_clause(text, [v for v in verbs if v.i not in clausal], self.lexicon, quotes)
         found += according_to(doc, according, self.lexicon)
         found = fix_sources(found, self.source_nouns, subject_of, self.lexicon.is_cue)
         found += speaker_labels(text)

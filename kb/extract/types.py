@@ -8,7 +8,7 @@ database.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,14 @@ class Attribution:
     content_parts: list[CharSpan] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # By hand: dataclasses.asdict deep-copies every field and was 12% of extraction's CPU.
+        d = {f: getattr(self, f) for f in _ATTRIBUTION_FIELDS}
+        for key in ("cue", "content", "source", "sentence"):
+            if d[key] is not None:
+                d[key] = d[key].as_dict()
+        d["targets"] = [t.__dict__.copy() for t in self.targets]
+        d["content_parts"] = [p.as_dict() for p in self.content_parts]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> Attribution:
@@ -77,7 +84,7 @@ class AffiliationFact:
     organization_label: str | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return self.__dict__.copy()
 
     @classmethod
     def from_dict(cls, d: dict) -> AffiliationFact:
@@ -92,8 +99,11 @@ class DocumentMeta:
     source_line: str | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return self.__dict__.copy()
 
     @classmethod
     def from_dict(cls, d: dict) -> DocumentMeta:
         return cls(**d)
+
+
+_ATTRIBUTION_FIELDS = tuple(f.name for f in fields(Attribution))
