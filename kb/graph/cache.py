@@ -4,9 +4,10 @@ from the last build while the store is unchanged.
 One file per KB: next to a SQLite file (``kb.sqlite.graph-cache``), else under ``KB_CACHE_DIR``
 (default ``~/.cache/kb``) named by a hash of the database URL; ``KB_CACHE_DIR`` also takes SQLite
 KBs when set. The file is a pickle (protocol 5): a small header (format, URL, store fingerprint),
-then the graph and its edge arrays (kb.graph.rank), so a stale file is told without reading the graph. It is written to a temporary
-file and renamed, so readers never see half a file; a corrupt, stale or unreadable file is
-ignored and replaced by the next build. Only kb writes these files: pickle runs code on load, so
+then the graph with its edge arrays and ranked neighbour lists (kb.graph.rank), so a stale file is
+told without reading the graph. It is written to a temporary file and renamed, so readers never
+see half a file; a corrupt, stale or unreadable file (or one of an older FORMAT) is ignored and
+replaced by the next build. Only kb writes these files: pickle runs code on load, so
 the cache directory must be as private as the KB itself.
 """
 
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 from kb.graph import rank
 from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
 
-FORMAT = "kb-graph/2"  # bump when the graph's shape or the build's meaning changes
+FORMAT = "kb-graph/3"  # bump when the graph's shape or the build's meaning changes
 
 
 def fingerprint(session: Session, token: str) -> str:
@@ -63,12 +64,13 @@ def load(url: str, key: str) -> nx.MultiDiGraph | None:
         with path.open("rb") as fh:
             if pickle.load(fh) != (FORMAT, url, key):
                 return None
-            G, edges = pickle.load(fh)
+            G, edges, nbrs = pickle.load(fh)
     except Exception:  # noqa: BLE001 - missing, truncated, corrupt or from another version: rebuild
         return None
-    if not isinstance(G, nx.MultiDiGraph) or not isinstance(edges, rank.Edges) or edges.nodes != list(G):
+    if (not isinstance(G, nx.MultiDiGraph) or not isinstance(edges, rank.Edges) or edges.nodes != list(G)
+            or not isinstance(nbrs, rank.Neighbours) or len(nbrs.ptr) != len(G) * rank.SLOTS + 1):
         return None
-    rank.keep(G, edges)
+    rank.keep(G, edges, nbrs)
     return G
 
 
@@ -83,7 +85,7 @@ def save(url: str, key: str, G: nx.MultiDiGraph) -> Path | None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump((FORMAT, url, key), fh, protocol=5)
-            pickle.dump((G, rank.edges(G)), fh, protocol=5)  # the rankings' arrays ride along
+            pickle.dump((G, rank.edges(G), rank.neighbours(G)), fh, protocol=5)  # the arrays ride along
         os.replace(tmp, path)
         return path
     except OSError:

@@ -6,7 +6,6 @@ sentence) is fetched from the tables on demand, so the graph stays small.
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from datetime import date
 from itertools import islice, pairwise
@@ -229,29 +228,27 @@ def ego(session: Session, actor, radius: int = 1, types=None, since: date | None
     """The actors within ``radius`` hops of ``actor`` (either direction) and the edges among them,
     keeping only edges of ``types`` and statements dated in [since, until].
 
-    At most ``limit`` actors: each ring keeps its most strongly linked actors first, and the
-    graph's ``truncated`` attribute says whether some were left out (a hub's whole
-    neighbourhood can be most of the KB)."""
+    At most ``limit`` actors: each ring keeps its most strongly linked actors first (statements
+    with the ring, both directions; ties in id order), and the graph's ``truncated`` attribute
+    says whether some were left out (a hub's whole neighbourhood can be most of the KB). The
+    rings come from the graph's ranked neighbour lists (kb.graph.rank.strongest), so a hub costs
+    what its first ``limit`` neighbours cost, not its whole adjacency."""
     types = check_types(types)
     G = _window_graph(session, since, until)
-    centre = _actor_id(session, actor)
+    return ego_graph(G, _actor_id(session, actor), radius, types, limit)
+
+
+def ego_graph(G: nx.MultiDiGraph, centre: int, radius: int = 1, types=None,
+              limit: int | None = EGO_LIMIT) -> nx.MultiDiGraph:
+    """The ego network of node ``centre`` of ``G`` (see :func:`ego`; ``types`` checked)."""
     seen = {centre: 0}
     ring, truncated = [centre], False
     for dist in range(1, radius + 1):
-        found: dict[int, int] = {}  # statements linking each new actor to the ring, both directions
-        for n in ring:
-            for nbrs in (G._succ[n], G._pred[n]):  # plain dicts: a hub's ring is most of the KB
-                for m, keys in nbrs.items():
-                    if m in seen:
-                        continue
-                    w = sum(d["count"] for k, d in keys.items() if types is None or k in types)
-                    if w:
-                        found[m] = found.get(m, 0) + w
         room = None if limit is None else max(0, limit - len(seen))
-        if room is not None and len(found) > room:
-            ring, truncated = heapq.nsmallest(room, found, key=lambda m: (-found[m], m)), True
-        else:
-            ring = sorted(found, key=lambda m: (-found[m], m))
+        if room == 0 and truncated:
+            break  # nothing more fits, and the graph already says some were left out
+        ring, more = rank.strongest(G, ring, seen, types, room)
+        truncated = truncated or more
         seen.update((m, dist) for m in ring)
         if not ring:
             break

@@ -4,10 +4,15 @@ Computed once per cached graph (and edge-type filter) and kept with it, so the d
 second ranking is free; a pass over networkx's dicts per request cost seconds at 700k edges.
 PageRank is networkx's own power iteration (same matrix, same stopping rule), on a matrix built
 from the arrays instead of from a DiGraph.
+
+Each node's neighbours are also kept ranked by link weight (:class:`Neighbours`), so the
+strongest neighbours of a set of nodes (:func:`strongest`, what an ego network keeps) are read
+from the top of a few lists instead of summed over a hub's whole adjacency.
 """
 
 from __future__ import annotations
 
+import heapq
 import threading
 import weakref
 from dataclasses import dataclass
@@ -58,10 +63,14 @@ def attach(G: nx.MultiDiGraph, src, dst, types, counts) -> Edges:
                          np.asarray(counts, dtype=np.int64)))
 
 
-def keep(G: nx.MultiDiGraph, E: Edges) -> Edges:
-    """Remember ``E`` as the edge arrays of ``G`` (its nodes in G's order)."""
+def keep(G: nx.MultiDiGraph, E: Edges, N: Neighbours | None = None) -> Edges:
+    """Remember ``E`` as the edge arrays of ``G`` (its nodes in G's order), and ``N`` as its
+    ranked neighbour lists."""
     with _lock:
-        _memo.setdefault(G, {})["edges"] = E
+        answers = _memo.setdefault(G, {})
+        answers["edges"] = E
+        if N is not None:
+            answers["neighbours"] = N
     return E
 
 
@@ -142,3 +151,107 @@ def weighted_view(G: nx.MultiDiGraph, types=None) -> nx.DiGraph:
     from kb.graph.build import weighted
 
     return _remember(G, ("weighted", _key(types)), lambda: weighted(G, types))
+
+
+# ---------------------------------------------------------------- ranked neighbours
+
+ALL = len(EDGE_TYPES)  # the list slot ranking by the statements of every type together
+SLOTS = ALL + 1  # lists per node: one per edge type (its EDGE_TYPES index), then ALL
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Every node's neighbours (either direction), strongest link first: per node one list per
+    edge type and one over every type (slot ALL), a link's weight being its statements (or
+    affiliations) both ways, ties in node id order. The list ``slot`` of node ``ids[i]`` is
+    ``nbr[ptr[i * SLOTS + slot]:ptr[i * SLOTS + slot + 1]]``, with ``weight`` alongside."""
+    ids: np.ndarray  # node ids, sorted
+    ptr: np.ndarray
+    nbr: np.ndarray  # node ids
+    weight: np.ndarray
+
+    def spans(self, nodes, slots) -> list[tuple[int, int]]:
+        """The non-empty (start, end) of list ``slot`` of each node, for each node and slot."""
+        nodes = np.asarray(list(nodes), dtype=np.int64)
+        rows = np.minimum(np.searchsorted(self.ids, nodes), len(self.ids) - 1) if len(self.ids) else nodes * 0
+        found = (self.ids[rows] == nodes) if len(self.ids) else np.zeros(len(nodes), dtype=bool)
+        at = (rows[found][:, None] * SLOTS + np.asarray(slots, dtype=np.int64)[None, :]).ravel()
+        return [(lo, hi) for lo, hi in zip(self.ptr[at].tolist(), self.ptr[at + 1].tolist()) if lo < hi]
+
+
+def _summed(a, b, t, w):
+    """The (a, b, t) rows with their weights summed per distinct row."""
+    order = np.lexsort((b, t, a))
+    a, b, t, w = a[order], b[order], t[order], w[order]
+    new = np.ones(len(a), dtype=bool)
+    new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (t[1:] != t[:-1])
+    starts = np.flatnonzero(new)
+    return a[starts], b[starts], t[starts], np.add.reduceat(w, starts) if len(w) else w
+
+
+def neighbours(G: nx.MultiDiGraph) -> Neighbours:
+    """The ranked neighbour lists of ``G`` (from its edge arrays: one sort, no pass over the dicts)."""
+    def compute():
+        E = edges(G)
+        ids = np.asarray(E.nodes, dtype=np.int64)
+        a, b = ids[np.concatenate([E.src, E.dst])], ids[np.concatenate([E.dst, E.src])]
+        a, b, t, w = _summed(a, b, np.concatenate([E.type, E.type]), np.concatenate([E.count, E.count]))
+        ta, tb, _, tw = _summed(a, b, np.full_like(t, ALL), w)
+        a, b = np.concatenate([a, ta]), np.concatenate([b, tb])
+        slot, w = np.concatenate([t, np.full_like(ta, ALL)]), np.concatenate([w, tw])
+        ids = np.sort(ids)
+        seg = np.searchsorted(ids, a) * SLOTS + slot
+        order = np.lexsort((b, -w, seg))
+        ptr = np.zeros(len(ids) * SLOTS + 1, dtype=np.int64)
+        np.cumsum(np.bincount(seg, minlength=len(ids) * SLOTS), out=ptr[1:])
+        return Neighbours(ids, ptr, b[order].astype(np.int64), w[order].astype(np.int64))
+
+    return _remember(G, "neighbours", compute)
+
+
+def strongest(G: nx.MultiDiGraph, ring, seen, types=None, k: int | None = None) -> tuple[list, bool]:
+    """The nodes outside ``seen`` linked to a node of ``ring`` by edges of ``types`` (either
+    direction), ranked by their statements with the whole ring (most first, then node id): the
+    first ``k`` (None: all), and whether there were more.
+
+    Exactly what summing every ring node's adjacency gives, reading only the top of the ring's
+    ranked lists (Fagin's threshold algorithm): depth by depth, each node met is weighed in full,
+    until the k-th best outranks any node not met yet, whose weight is at most the sum of the
+    lists' next weights (and, on a tie, whose id is at least each list's next id)."""
+    N = neighbours(G)
+    slots = [ALL] if types is None else sorted({EDGE_TYPES.index(t) for t in types})
+    lists = N.spans(ring, slots)
+    ring = set(ring)
+    succ, pred = G._succ, G._pred
+    score: dict = {}
+
+    def weigh(m):  # m's statements with the ring, from m's side (a hub's neighbours stay unread)
+        total = 0
+        for adj in (succ[m], pred[m]):
+            for n in ([n for n in ring if n in adj] if len(ring) < len(adj) else [n for n in adj if n in ring]):
+                total += sum(d["count"] for t, d in adj[n].items() if types is None or t in types)
+        return total
+
+    nbr, weight = N.nbr, N.weight
+    depth, step = 0, (None if k is None else max(16, k + 1))
+    while True:
+        stop = None if step is None else depth + step
+        for lo, hi in lists:
+            for m in nbr[lo + depth:hi if stop is None else min(hi, lo + stop)].tolist():
+                if m not in score and m not in seen:
+                    score[m] = weigh(m)
+        lists = [(lo, hi) for lo, hi in lists if stop is not None and lo + stop < hi]
+        if not lists:
+            break
+        if len(score) > k:
+            if k == 0:
+                break
+            kth = heapq.nsmallest(k, score.items(), key=lambda mw: (-mw[1], mw[0]))[-1]
+            bound = sum(weight[[lo + stop for lo, _ in lists]].tolist())
+            tie = max(nbr[[lo + stop for lo, _ in lists]].tolist())
+            if (-kth[1], kth[0]) <= (-bound, tie):
+                break
+        depth, step = stop, 2 * step
+    ranked = heapq.nsmallest(k, score, key=lambda m: (-score[m], m)) if k is not None and len(score) > k \
+        else sorted(score, key=lambda m: (-score[m], m))
+    return ranked, k is not None and len(score) > k
