@@ -233,13 +233,15 @@ def strongest(G: nx.MultiDiGraph, ring, seen, types=None, k: int | None = None) 
         return total
 
     nbr, weight = N.nbr, N.weight
+    exact = len(lists) == 1  # one node, one slot: the list's weights are the sums
     depth, step = 0, (None if k is None else max(16, k + 1))
     while True:
         stop = None if step is None else depth + step
         for lo, hi in lists:
-            for m in nbr[lo + depth:hi if stop is None else min(hi, lo + stop)].tolist():
+            end = hi if stop is None else min(hi, lo + stop)
+            for m, w in zip(nbr[lo + depth:end].tolist(), weight[lo + depth:end].tolist()):
                 if m not in score and m not in seen:
-                    score[m] = weigh(m)
+                    score[m] = w if exact else weigh(m)
         lists = [(lo, hi) for lo, hi in lists if stop is not None and lo + stop < hi]
         if not lists:
             break
