@@ -276,8 +276,8 @@ def _shortest_paths(G, a, b, types, directed, max_paths):
     """Up to ``max_paths`` shortest node paths a -> b.
 
     Bidirectional breadth-first search over networkx's own adjacency dicts (the view objects
-    cost more than the search): each step expands the smaller frontier by one level, recording
-    every parent, until the two searches meet. The two balls then hold about the square root of
+    cost more than the search): each step expands the smaller frontier (of two single actors, the
+    less linked one) by one level, recording every parent, until the two searches meet. The two balls then hold about the square root of
     the nodes a one-sided search would visit on a small-world graph. Every shortest path crosses
     the first level where they meet: its paths join one path from a to each meeting node and one
     from the node to b."""
@@ -291,12 +291,14 @@ def _shortest_paths(G, a, b, types, directed, max_paths):
     near_a, near_b = {a: []}, {b: []}  # node -> its neighbours one level closer to a (to b)
     front_a, front_b = [a], [b]
     while front_a and front_b:
-        if len(front_a) <= len(front_b):
-            front_a = _expand(front_a, near_a, forward, types)
-            meet = [n for n in front_a if n in near_b]
+        if len(front_a) == len(front_b) == 1:  # e.g. the start: grow from the less linked actor
+            grow_a = _degree(front_a[0], forward) <= _degree(front_b[0], backward)
         else:
-            front_b = _expand(front_b, near_b, backward, types)
-            meet = [n for n in front_b if n in near_a]
+            grow_a = len(front_a) <= len(front_b)
+        if grow_a:
+            front_a, meet = _step(front_a, near_a, forward, front_b, near_b, types)
+        else:
+            front_b, meet = _step(front_b, near_b, backward, front_a, near_a, types)
         if meet:
             break
     else:
@@ -312,6 +314,30 @@ def _shortest_paths(G, a, b, types, directed, max_paths):
 
     found = ((left[::-1] + right[1:]) for m in meet for left in walk(m, near_a, a) for right in walk(m, near_b, b))
     return list(islice(found, max_paths))
+
+
+def _degree(n, adjacencies) -> int:
+    return sum(len(adj[n]) for adj in adjacencies)
+
+
+def _step(front, near, adjacencies, other_front, other_near, types):
+    """One side's next level and the nodes where it meets the other side. A single node with more
+    neighbours than the other side's frontier (a hub) is not expanded at once: the sides can only
+    meet in that frontier (a node the other side found earlier would have ended the search
+    sooner), so its nodes are looked up among the hub's neighbours first."""
+    if len(front) == 1 and len(other_front) < _degree(front[0], adjacencies):
+        out, back = adjacencies[0][front[0]], adjacencies[-1][front[0]]  # the same dict when directed
+        if types is None:
+            meet = [m for m in other_front if m in out or m in back]
+        else:
+            def linked(keys):
+                return keys is not None and any(t in keys for t in types)
+            meet = [m for m in other_front if linked(out.get(m)) or linked(back.get(m))]
+        if meet:
+            near.update((m, [front[0]]) for m in meet)
+            return meet, meet
+    front = _expand(front, near, adjacencies, types)
+    return front, [m for m in front if m in other_near]
 
 
 def _expand(frontier, parents, adjacencies, types):
