@@ -343,6 +343,11 @@ def _step(front, near, adjacencies, other_front, other_near, types):
 def _expand(frontier, parents, adjacencies, types):
     """One breadth-first level: the nodes one hop beyond ``frontier`` not seen before, each with
     all its parents in ``frontier`` (recorded in ``parents``, which also holds the seen nodes)."""
+    if len(frontier) == 1 and types is None:  # e.g. a hub at the start: one parent list serves all
+        parent = frontier
+        level = {m: parent for adj in adjacencies for m in adj[frontier[0]] if m not in parents}
+        parents.update(level)
+        return list(level)
     level: dict = {}
     for n in frontier:
         for adj in adjacencies:
