@@ -300,6 +300,28 @@ def test_shortest_paths_are_networkx_all_shortest_paths(bench_graph, types, dire
     assert _shortest_paths(G, nodes[0], nodes[0], types, directed, 3) == [[nodes[0]]]
 
 
+@pytest.mark.parametrize("types, directed", [(None, False), (None, True), (("accuses", "member_of"), False)])
+def test_path_strength_is_the_weakest_hop_then_the_statements(bench_graph, types, directed):
+    """Paths rank by their weakest hop's strongest link type, then by all their statements: the
+    same key as read off each hop's edge rows (strongest first)."""
+    import random
+
+    from kb.graph.queries import LINK_STRENGTH, _edges_between, _path_strength, _shortest_paths
+
+    G = bench_graph
+    rng = random.Random(1)
+    nodes = sorted(G)
+    checked = set()
+    for a, b in [rng.sample(nodes, 2) for _ in range(60)]:
+        for path in _shortest_paths(G, a, b, types, directed, 50):
+            hops = [_edges_between(G, u, v, types, directed) for u, v in zip(path, path[1:])]
+            expected = (-min(LINK_STRENGTH.get(h[0]["type"], 2) for h in hops),
+                        -sum(e["count"] for h in hops for e in h))
+            assert _path_strength(G, path, types, directed) == expected
+            checked.add(expected)
+    assert len(checked) > 10  # paths of many strengths met
+
+
 def test_path_evidence_beyond_the_ids_kept_on_each_edge(bench_kb, bench_graph):
     """Path evidence comes from the statement ids each edge keeps (20) when they suffice, else from
     SQL; either way it is the edge's newest statements, as edge_evidence gives them."""

@@ -207,10 +207,15 @@ def _edges_between(G, u, v, types, directed=False):
 def _path_strength(G, nodes, types, directed) -> tuple:
     """Paths whose weakest hop is strongest come first, then those with more statements."""
     weakest, total = 3, 0
+    succ = G._succ
     for u, v in pairwise(nodes):
-        edges = _edges_between(G, u, v, types, directed)
-        weakest = min(weakest, LINK_STRENGTH.get(edges[0]["type"], 2))
-        total += sum(e["count"] for e in edges)
+        strongest = 0
+        for a, b in ((u, v),) if directed else ((u, v), (v, u)):
+            for t, d in succ[a].get(b, {}).items():
+                if types is None or t in types:
+                    strongest = max(strongest, LINK_STRENGTH.get(t, 2))
+                    total += d["count"]
+        weakest = min(weakest, strongest)
     return (-weakest, -total)
 
 
