@@ -6,13 +6,12 @@ PageRank is networkx's own power iteration (same matrix, same stopping rule), on
 from the arrays instead of from a DiGraph.
 
 Each node's neighbours are also kept ranked by link weight (:class:`Neighbours`), so the
-strongest neighbours of a set of nodes (:func:`strongest`, what an ego network keeps) are read
-from the top of a few lists instead of summed over a hub's whole adjacency.
+strongest neighbours of a node (:func:`strongest`, what an ego network keeps) are the top of one
+list instead of a sum over a hub's whole adjacency.
 """
 
 from __future__ import annotations
 
-import heapq
 import threading
 import weakref
 from dataclasses import dataclass
@@ -204,7 +203,9 @@ def neighbours(G: nx.MultiDiGraph) -> Neighbours:
         order = np.lexsort((b, -w, seg))
         ptr = np.zeros(len(ids) * SLOTS + 1, dtype=np.int64)
         np.cumsum(np.bincount(seg, minlength=len(ids) * SLOTS), out=ptr[1:])
-        return Neighbours(ids, ptr, b[order].astype(np.int64), w[order].astype(np.int64))
+        fits = not len(b) or max(int(ptr[-1]), int(b.max()), int(w.max())) < 2**31
+        small = np.int32 if fits else np.int64  # half the size in memory and in the cache file
+        return Neighbours(ids, ptr.astype(small), b[order].astype(small), w[order].astype(small))
 
     return _remember(G, "neighbours", compute)
 
@@ -212,48 +213,28 @@ def neighbours(G: nx.MultiDiGraph) -> Neighbours:
 def strongest(G: nx.MultiDiGraph, ring, seen, types=None, k: int | None = None) -> tuple[list, bool]:
     """The nodes outside ``seen`` linked to a node of ``ring`` by edges of ``types`` (either
     direction), ranked by their statements with the whole ring (most first, then node id): the
-    first ``k`` (None: all), and whether there were more.
+    first ``k`` (None: all), and whether there were more. ``G`` is not walked.
 
-    Exactly what summing every ring node's adjacency gives, reading only the top of the ring's
-    ranked lists (Fagin's threshold algorithm): depth by depth, each node met is weighed in full,
-    until the k-th best outranks any node not met yet, whose weight is at most the sum of the
-    lists' next weights (and, on a tie, whose id is at least each list's next id)."""
+    One node and one list (an ego network's first ring, unfiltered or one type) reads only the
+    list's first ``k + len(seen) + 1`` entries, however many neighbours a hub has. Several lists
+    are summed with numpy: their total length at C speed (a threshold algorithm's early stop
+    measured 7x slower at 1M statements, its per-candidate lookups being Python)."""
     N = neighbours(G)
     slots = [ALL] if types is None else sorted({EDGE_TYPES.index(t) for t in types})
     lists = N.spans(ring, slots)
-    ring = set(ring)
-    succ, pred = G._succ, G._pred
-    score: dict = {}
-
-    def weigh(m):  # m's statements with the ring, from m's side (a hub's neighbours stay unread)
-        total = 0
-        for adj in (succ[m], pred[m]):
-            for n in ([n for n in ring if n in adj] if len(ring) < len(adj) else [n for n in adj if n in ring]):
-                total += sum(d["count"] for t, d in adj[n].items() if types is None or t in types)
-        return total
-
-    nbr, weight = N.nbr, N.weight
-    exact = len(lists) == 1  # one node, one slot: the list's weights are the sums
-    depth, step = 0, (None if k is None else max(16, k + 1))
-    while True:
-        stop = None if step is None else depth + step
-        for lo, hi in lists:
-            end = hi if stop is None else min(hi, lo + stop)
-            for m, w in zip(nbr[lo + depth:end].tolist(), weight[lo + depth:end].tolist()):
-                if m not in score and m not in seen:
-                    score[m] = w if exact else weigh(m)
-        lists = [(lo, hi) for lo, hi in lists if stop is not None and lo + stop < hi]
-        if not lists:
-            break
-        if len(score) > k:
-            if k == 0:
-                break
-            kth = heapq.nsmallest(k, score.items(), key=lambda mw: (-mw[1], mw[0]))[-1]
-            bound = sum(weight[[lo + stop for lo, _ in lists]].tolist())
-            tie = max(nbr[[lo + stop for lo, _ in lists]].tolist())
-            if (-kth[1], kth[0]) <= (-bound, tie):
-                break
-        depth, step = stop, 2 * step
-    ranked = heapq.nsmallest(k, score, key=lambda m: (-score[m], m)) if k is not None and len(score) > k \
-        else sorted(score, key=lambda m: (-score[m], m))
-    return ranked, k is not None and len(score) > k
+    if len(lists) == 1:  # already in rank order
+        lo, hi = lists[0]
+        if k is not None:
+            hi = min(hi, lo + k + len(seen) + 1)  # k + 1 outside seen, if the list has them
+        ranked = [m for m in N.nbr[lo:hi].tolist() if m not in seen]
+        return (ranked, False) if k is None else (ranked[:k], len(ranked) > k)
+    nbr = np.concatenate([N.nbr[lo:hi] for lo, hi in lists]) if lists else N.nbr[:0]
+    found, at = np.unique(nbr, return_inverse=True)
+    total = np.bincount(at, weights=np.concatenate([N.weight[lo:hi] for lo, hi in lists]) if lists else None,
+                        minlength=len(found))
+    outside = ~np.isin(found, np.fromiter(seen, dtype=np.int64, count=len(seen)))
+    found, total = found[outside], total[outside]
+    order = np.lexsort((found, -total))
+    if k is not None:
+        order = order[:k]
+    return found[order].tolist(), k is not None and len(found) > k
