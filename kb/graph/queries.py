@@ -236,8 +236,9 @@ def ego(session: Session, actor, radius: int = 1, types=None, since: date | None
     At most ``limit`` actors: each ring keeps its most strongly linked actors first (statements
     with the ring, both directions; ties in id order), and the graph's ``truncated`` attribute
     says whether some were left out (a hub's whole neighbourhood can be most of the KB). The
-    rings come from the graph's ranked neighbour lists (kb.graph.rank.strongest), so a hub costs
-    what its first ``limit`` neighbours cost, not its whole adjacency."""
+    rings come from the graph's ranked neighbour lists (kb.graph.rank.strongest): the first ring
+    of a hub costs what its first ``limit`` neighbours cost, not its whole adjacency; further
+    rings (and several types) sum the ring's lists with numpy."""
     types = check_types(types)
     G = _window_graph(session, since, until)
     return ego_graph(G, _actor_id(session, actor), radius, types, limit)
