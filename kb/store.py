@@ -283,8 +283,7 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     statement_ids: list[int] = []
     if resolved.statements:
         rows = [_statement_row(doc_id, rs, ids, published, source_id) for rs in resolved.statements]
-        result = conn.execute(STATEMENT.insert().returning(STATEMENT.c.id, sort_by_parameter_order=True), rows)
-        statement_ids = [sid for (sid,) in result]
+        statement_ids = _insert_in_order(conn, rows)
 
     targets = {}
     for sid, rs in zip(statement_ids, resolved.statements):
@@ -333,6 +332,20 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     tally[("day", published.isoformat() if published else "")] += len(statement_ids)
     bump_counters(conn, tally)
     return StoreOutcome("new", doc_id, len(statement_ids), new_actors)
+
+
+def _insert_in_order(conn: Connection, rows: list[dict]) -> list[int]:
+    """Insert one document's statements; their ids in the order of ``rows``.
+
+    SQLite cannot tie RETURNING rows to parameter order in one statement, so SQLAlchemy would
+    run one INSERT per row: there, one executemany instead, then the document's ids in id order
+    (this transaction holds SQLite's only write lock, so its rows get ascending ids in turn)."""
+    if conn.dialect.name != "sqlite":
+        result = conn.execute(STATEMENT.insert().returning(STATEMENT.c.id, sort_by_parameter_order=True), rows)
+        return [sid for (sid,) in result]
+    conn.execute(STATEMENT.insert(), rows)
+    return list(conn.execute(select(STATEMENT.c.id).where(STATEMENT.c.document_id == rows[0]["document_id"])
+                             .order_by(STATEMENT.c.id)).scalars())
 
 
 def _span(span) -> tuple:
