@@ -145,6 +145,7 @@ class Entry:
     caps: bool = False  # an acronym: matches only text written in capitals (US, WHO)
 
 
+@lru_cache(maxsize=65536)
 def _first_word(form: str) -> str | None:
     m = _WORD.search(form)
     return m.group(0) if m else None
@@ -263,6 +264,16 @@ def _tok_norm(token) -> str:
     return token.lower_.translate(_APOSTROPHES)
 
 
+@lru_cache(maxsize=1)
+def _token_columns() -> tuple[list[int], int]:
+    """The Doc.to_array columns _DocReader reads, and the hash of the tag "POS" (spaCy is
+    imported here, not at module level: the read path never loads it)."""
+    from spacy.attrs import IS_PUNCT, ORTH, SPACY, TAG
+    from spacy.strings import get_string_id
+
+    return [ORTH, SPACY, IS_PUNCT, TAG], get_string_id("POS")
+
+
 def _is_possessive(token) -> bool:
     return token.tag_ == "POS" or _tok_norm(token) in ("'s", "'")
 
@@ -346,16 +357,26 @@ class _DocReader:
 
     def __init__(self, doc: Doc, lex: Lexicon, words: Words):
         self.doc, self.lex, self.words = doc, lex, words
-        self.text = doc.text  # Doc.text joins every token on each call
         self.junk = [False] * len(doc)
-        self.low = [_tok_norm(t) for t in doc]  # token forms, computed once
-        self.first = [_first_word(low) for low in self.low]
+        # Token attributes read in one pass: each doc[i] builds a Token object, and the passes
+        # below are many (Doc.text too joins every token on each call).
+        strings, (columns, pos_tag) = doc.vocab.strings, _token_columns()
+        orth, space, punct, tag = doc.to_array(columns).T.tolist() if len(doc) else ([],) * 4
+        self.texts = [strings[h] for h in orth]
+        self.spaced = [x + " " if ws else x for x, ws in zip(self.texts, space)]
+        self.text = "".join(self.spaced)
+        self.lowers = [x.lower() for x in self.texts]  # spaCy's LOWER
+        self.caps = [x[:1].isupper() and x.isalpha() for x in self.texts]  # _capitalised, by index
+        self.low = [x.translate(_APOSTROPHES) for x in self.lowers]  # _tok_norm, by index
+        # a name never ends in punctuation or a possessive (_is_possessive, by index)
+        self.ends = [bool(p) or t == pos_tag or low in ("'s", "'") for p, t, low in zip(punct, tag, self.low)]
+        self.first = [_first_word(low) for low in self.low]  # cached per distinct form
         self.persons: list[tuple[tuple[str, ...], str, int]] = []  # (lower tokens, full name, first token)
         self.orgs: list[tuple[tuple[str, ...], str, int]] = []
         self.by_last: dict[tuple[str, str], list] = {}  # ("person"|"org", last word) -> names ending so
         self.by_first: dict[str, list] = {}  # a person's first word -> full names
         self.sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        self.lower_words = {t.text for t in doc if t.is_lower}  # words the text writes in lower case
+        self.lower_words = {x for x in self.texts if x.islower()}  # words the text writes in lower case
         self.countries: dict[str, str] = {}  # a country this document names (not in the lexicon): form -> name
         self.demonyms: dict[str, str] = {}  # its demonym's lower form -> the country's name
         self._at: dict[str, list[int]] | None = None  # token text -> positions, built when first asked
@@ -459,9 +480,9 @@ class _DocReader:
             if self.low[i] != "the" or self.junk[i]:
                 continue
             j = i + 1
-            while j < len(doc) and j - i <= 5 and _capitalised(doc[j]):
+            while j < len(doc) and j - i <= 5 and self.caps[j]:
                 j += 1
-            last = max((k for k in range(i + 2, j) if doc[k].lower_ in heads), default=None)
+            last = max((k for k in range(i + 2, j) if self.lowers[k] in heads), default=None)
             if last is not None:
                 span = doc[i + 1:last + 1]
                 span.label_ = "ORG"
@@ -503,7 +524,7 @@ class _DocReader:
                 span.label_ = "GPE"
         if not names:
             return spans
-        words = {t.text for t in doc if _capitalised(t) and self.lex.get(t.lower_) is None}
+        words = {x for x, cap, low in zip(self.texts, self.caps, self.lowers) if cap and self.lex.get(low) is None}
         found_demonyms = demonyms_of(words, names)
         for name in names:
             demonyms, counts = found_demonyms[name], tags[name]
@@ -529,11 +550,11 @@ class _DocReader:
         """Where a name is written (its first token), NER span or not."""
         if self._at is None:
             self._at = {}
-            for t in self.doc:
-                self._at.setdefault(t.text, []).append(t.i)
+            for i, x in enumerate(self.texts):
+                self._at.setdefault(x, []).append(i)
         parts, doc = name.split(), self.doc
         return [i for i in self._at.get(parts[0], ()) if
-                all(i + k < len(doc) and doc[i + k].text == p for k, p in enumerate(parts[1:], 1))]
+                all(i + k < len(doc) and self.texts[i + k] == p for k, p in enumerate(parts[1:], 1))]
 
     def is_place(self, name: str) -> bool:
         """An unknown place name that names a town, port or feature: "Port Amsel", "Lake Chad"."""
@@ -638,18 +659,17 @@ class _DocReader:
             if not most:
                 continue
             for j in range(min(len(doc), i + most), i, -1):
-                last = doc[j - 1]
-                if last.is_punct or _is_possessive(last) or any(self.junk[i:j]):
+                if self.ends[j - 1] or any(self.junk[i:j]):
                     continue
-                span = doc[i:j]
-                entry = lex.get(normalise(span.text))
+                text = "".join(self.spaced[i:j - 1]) + self.texts[j - 1]  # doc[i:j].text
+                entry = lex.get(normalise(text))
                 if entry is None:
                     continue
-                if entry.caps and not span.text.replace(".", "").replace(" ", "").isupper():
+                if entry.caps and not text.replace(".", "").replace(" ", "").isupper():
                     continue
-                if entry.rule in ("doc", "doc_country") and not span.text[:1].isupper():
+                if entry.rule in ("doc", "doc_country") and not text[:1].isupper():
                     continue  # a surname is a name only when written as one ("Bush", not "bush")
-                if entry.rule == "capital" and not self._acts(span):
+                if entry.rule == "capital" and not self._acts(doc[i:j]):
                     break
                 out.append((rule_priority.get(entry.rule, 5), j - i,
                             _Mention(i, j, entry.name, entry.kind, entry.rule)))
@@ -698,24 +718,24 @@ class _DocReader:
     def patterns(self) -> list[tuple[int, int, _Mention]]:
         doc, w, out = self.doc, self.words, []
         n = len(doc)
-        for i, tok in enumerate(doc):
+        lowers = self.lowers
+        for i, low in enumerate(self.low):
             if self.junk[i]:
                 continue
-            low = self.low[i]
             # demonym (+ modifiers) + force noun -> the country: "Russian air forces"
             entry = self.lex.get(low)
             if entry is None and low in self.demonyms:  # "the Velorian government": a demonym of this document
                 entry = Entry(self.demonyms[low], "country", "demonym")
-            if entry is not None and entry.rule == "demonym" and tok.text[:1].isupper():
+            if entry is not None and entry.rule == "demonym" and self.texts[i][:1].isupper():
                 j = i + 1
-                while j < n and doc[j].lower_ in w["force_mod"] and j + 1 < n and doc[j + 1].lower_ in w["force"]:
+                while j < n and lowers[j] in w["force_mod"] and j + 1 < n and lowers[j + 1] in w["force"]:
                     j += 1
-                if j < n and doc[j].lower_ in w["force"]:
+                if j < n and lowers[j] in w["force"]:
                     out.append((0, j + 1 - i, _Mention(i, j + 1, entry.name, "country", "demonym_force")))
             # the + Capitalised words naming an organisation of this document: "the Coalition"
-            if low == "the" and i + 1 < n and _capitalised(doc[i + 1]):
+            if low == "the" and i + 1 < n and self.caps[i + 1]:
                 j = i + 1
-                while j < n and _capitalised(doc[j]) and j - i <= 4:
+                while j < n and self.caps[j] and j - i <= 4:
                     j += 1
                 for k in range(j, i + 1, -1):
                     key = tuple(self.low[i + 1:k])
