@@ -18,6 +18,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
+from kb.extract.spans import entity_at
 from kb.extract.types import AffiliationFact
 
 _ORG_PREPS = {"of", "for", "at", "with"}
@@ -103,10 +104,7 @@ def _person_for(role: Token) -> Span | None:
 
 
 def _entity_at(token: Token) -> Span:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return _np(token)
+    return entity_at(token) or _np(token)
 
 
 def find_affiliations(doc: Doc, terms: AffiliationTerms) -> list[AffiliationFact]:

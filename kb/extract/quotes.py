@@ -117,12 +117,10 @@ def extend_with_quotes(parts: list[tuple[int, int]], quotes: list[tuple[int, int
 def adjacent_quote(text: str, quotes: list[tuple[int, int]], anchor: tuple[int, int],
                    max_gap: int = 3) -> tuple[int, int] | None:
     """The quotation right after the anchor ("said: “...”") or right before it ("“...,” he said")."""
-    for qs, qe in quotes:
-        gap_after = text[anchor[1] : qs]
-        if 0 <= qs - anchor[1] <= max_gap and not gap_after.strip(" ,:—–-\u00a0"):
+    for qs, qe in quotes:  # the gap is sliced only when short: a slice to a far quote copies the text
+        if 0 <= qs - anchor[1] <= max_gap and not text[anchor[1] : qs].strip(" ,:—–-\u00a0"):
             return (qs, qe)
-        gap_before = text[qe : anchor[0]]
-        if 0 <= anchor[0] - qe <= max_gap and not gap_before.strip(" ,\u00a0"):
+        if 0 <= anchor[0] - qe <= max_gap and not text[qe : anchor[0]].strip(" ,\u00a0"):
             return (qs, qe)
     return None
 
