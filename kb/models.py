@@ -169,8 +169,27 @@ class AccusationCount(SQLModel, table=True):
     counters), for "whom did X accuse / who accused X" without reading X's statements."""
 
     __tablename__ = "accusation_count"
-    __table_args__ = (Index("ix_accusation_count_accused", "accused_id", "accuser_id"),)
+    __table_args__ = (  # an actor's top counterparts, either way round, read in order from an index
+        Index("ix_accusation_count_accuser_n", "accuser_id", "n"),
+        Index("ix_accusation_count_accused_n", "accused_id", "n"),
+    )
 
     accuser_id: int = Field(primary_key=True)
     accused_id: int = Field(primary_key=True)
     n: int = 0
+
+
+class ActorMonth(SQLModel, table=True):
+    """Unflagged statements by and about an actor per published month (kept like the counters),
+    so a profile's timeline reads a row per month instead of the actor's statements.
+
+    ``month`` is "YYYY-MM", "" for undated statements; ``n_about`` counts statements that name
+    the actor as a target in any role (once per statement).
+    """
+
+    __tablename__ = "actor_month"
+
+    actor_id: int = Field(primary_key=True)
+    month: str = Field(default="", primary_key=True)
+    n_statements: int = 0
+    n_about: int = 0

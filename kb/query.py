@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import exists, false, func, or_, select, true
+from sqlalchemy import exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -20,6 +20,7 @@ from kb.db import STATEMENT_FTS, fts_match, fts_query, search_terms
 from kb.models import (
     AccusationCount,
     Actor,
+    ActorMonth,
     Affiliation,
     Alias,
     Document,
@@ -118,7 +119,9 @@ def list_actors(session: Session, q: str | None = None, kind: str | None = None,
 
 
 def actor_profile(session: Session, actor_id: int, n: int = 20) -> dict | None:
-    """Everything the KB knows about one actor, in readable sections."""
+    """Everything the KB knows about one actor, in readable sections: the latest ``n`` statements
+    of each kind and the top ``n`` accusation counterparts (``more_counterparts`` says whether
+    there are others). Reads only indexes and counters, so a hub costs what a rare actor costs."""
     actor = session.get(Actor, actor_id)
     if actor is None:
         return None
@@ -160,9 +163,8 @@ def actor_profile(session: Session, actor_id: int, n: int = 20) -> dict | None:
         "counts": _actor_counts(actor),
         "statements_by": by_rows,
         "statements_about": about_rows,
-        "accusations_made": {"by_counterpart": _accusation_counts(session, actor_id, made=True),
-                             "statements": accusations_out},
-        "accusations_received": {"by_counterpart": _accusation_counts(session, actor_id, made=False),
+        "accusations_made": {**_accusation_counts(session, actor_id, True, n), "statements": accusations_out},
+        "accusations_received": {**_accusation_counts(session, actor_id, False, n),
                                  "statements": accusations_in},
         "timeline": _actor_timeline(session, actor_id),
     }
@@ -180,41 +182,27 @@ def _actor_counts(actor: Actor) -> dict:
     }
 
 
-def _accusation_counts(session: Session, actor_id: int, made: bool) -> list[dict]:
-    """Accusations per counterpart: whom this actor accused (made) or who accused it."""
+def _accusation_counts(session: Session, actor_id: int, made: bool, n: int) -> dict:
+    """The top ``n`` counterparts (most accusations first, then by name): whom this actor accused
+    (made) or who accused it. Read in count order from the (actor, n) index, which stops after
+    them (SQLite and PostgreSQL sort only ties by name), instead of sorting a hub's thousands."""
     mine, theirs = ((AccusationCount.accuser_id, AccusationCount.accused_id) if made
                     else (AccusationCount.accused_id, AccusationCount.accuser_id))
     rows = session.execute(
         select(Actor.id, Actor.name, AccusationCount.n).join(Actor, Actor.id == theirs)
-        .where(mine == actor_id, AccusationCount.n > 0).order_by(AccusationCount.n.desc(), Actor.name))
-    return [{"actor": r.name, "actor_id": r.id, "count": r.n} for r in rows]
+        .where(mine == actor_id, AccusationCount.n > 0).order_by(AccusationCount.n.desc(), Actor.name)
+        .limit(_clamp(n) + 1)).all()
+    return {"by_counterpart": [{"actor": r.name, "actor_id": r.id, "count": r.n} for r in rows[:_clamp(n)]],
+            "more_counterparts": len(rows) > _clamp(n)}
 
 
 def _actor_timeline(session: Session, actor_id: int) -> list[dict]:
-    """Statements by and about the actor per month: all of them counted from the indexes, minus
-    the flagged ones (few: read through their partial index)."""
-    said = Counter(dict(session.execute(
-        select(Statement.published, func.count()).where(Statement.speaker_id == actor_id)
-        .group_by(Statement.published)).all()))  # index-only: (speaker_id, published)
-    t = aliased(StatementTarget)
-    about = Counter(dict(session.execute(
-        select(Statement.published, func.count(func.distinct(t.statement_id)))
-        .where(t.actor_id == actor_id, t.statement_id == Statement.id).group_by(Statement.published)).all()))
-    flagged = session.execute(
-        select(Statement.id, Statement.speaker_id, Statement.published).where(Statement.flagged == true())).all()
-    if flagged:
-        named = set(session.scalars(select(StatementTarget.statement_id).where(
-            StatementTarget.actor_id == actor_id, StatementTarget.statement_id.in_([f.id for f in flagged]))))
-        for sid, speaker, day in flagged:
-            said[day] -= speaker == actor_id
-            about[day] -= sid in named
-    by_month: dict[str, dict] = {}
-    for counts, key in ((said, "count"), (about, "about")):
-        for day, n in counts.items():
-            if n > 0:
-                row = by_month.setdefault(_bucket(day, "month"), {"count": 0, "about": 0})
-                row[key] += n
-    return [{"period": p, **by_month[p]} for p in sorted(by_month)]
+    """Statements by and about the actor per month (``undated`` last): its ``actor_month`` rows."""
+    rows = session.execute(select(ActorMonth.month, ActorMonth.n_statements, ActorMonth.n_about)
+                           .where(ActorMonth.actor_id == actor_id)).all()
+    timeline = [{"period": month or "undated", "count": said, "about": about}
+                for month, said, about in rows if said > 0 or about > 0]
+    return sorted(timeline, key=lambda r: r["period"])
 
 
 # --- statements -----------------------------------------------------------------------------------

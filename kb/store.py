@@ -7,11 +7,12 @@ Built to run on every document, from several processes at once:
 - shared keys are written in sorted order, so two writers never wait on each other in a cycle.
 Call it through ``kb.db.write_with_retry`` so the rare transient conflict is retried.
 
-Counters (``Actor.n_*``, the ``kb_counter`` table) are kept here too, so rankings, totals and the
-dashboard's cache key read a row instead of counting a big table. Each write adds its deltas
-(``n = n + k``, never read-modify-write) at the end of its transaction, actors in id order then
-KB-wide counters in key order: concurrent writers never lose an update nor deadlock, and the hot
-rows stay locked only from the last statement to the commit.
+Counters (``Actor.n_*`` and the ``accusation_count``, ``actor_month`` and ``kb_counter`` tables)
+are kept here too, so rankings, totals, profiles and the dashboard's cache key read a row instead
+of counting a big table. Each write adds its deltas (``n = n + k``, never read-modify-write) at
+the end of its transaction, table by table in that order, each in key order: concurrent writers
+never lose an update nor deadlock, and the hot rows stay locked only from the last statement to
+the commit.
 
 There is deliberately no cross-document alias cache: analysts merge actors and re-point aliases
 while ingest runs, and a cached form -> actor id would then write to a deleted or wrong actor.
@@ -48,6 +49,7 @@ from kb.ingest import RawDocument
 from kb.models import (
     AccusationCount,
     Actor,
+    ActorMonth,
     Affiliation,
     Alias,
     Document,
@@ -87,7 +89,7 @@ def _chunks(items: Sequence, n: int = CHUNK) -> Iterator[Sequence]:
 ACTOR, ALIAS, SOURCE, DOCUMENT = Actor.__table__, Alias.__table__, Source.__table__, Document.__table__
 MENTION, STATEMENT, TARGET, AFFILIATION = (Mention.__table__, Statement.__table__, StatementTarget.__table__,
                                            Affiliation.__table__)
-COUNTER, ACCUSATIONS = KbCounter.__table__, AccusationCount.__table__
+COUNTER, ACCUSATIONS, ACTOR_MONTH = KbCounter.__table__, AccusationCount.__table__, ActorMonth.__table__
 ACTOR_COUNTERS = ("n_statements", "n_accusations_made", "n_accused", "n_addressed",
                   "n_mentioned_in_statements", "n_mentions", "n_documents")
 ROLE_COUNTERS = {"accused": "n_accused", "addressed": "n_addressed", "mentioned": "n_mentioned_in_statements"}
@@ -324,6 +326,13 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     speaker_of = {sid: ids[rs.speaker] for sid, rs in zip(statement_ids, resolved.statements) if rs.speaker}
     add_accusations(conn, Counter((speaker_of[sid], aid) for sid, aid, role in targets
                                   if role == "accused" and sid in speaker_of))
+    month = _month(published)
+    months: dict[tuple[int, str], Counter] = {}
+    for aid in speaker_of.values():
+        months.setdefault((aid, month), Counter())["n_statements"] += 1
+    for _sid, aid in {(sid, aid) for sid, aid, _role in targets}:  # once per statement naming it
+        months.setdefault((aid, month), Counter())["n_about"] += 1
+    add_actor_months(conn, months)
     tally.update({"documents": 1, "statements": len(statement_ids), "mentions": len(resolved.mentions),
                   "targets": len(targets)})
     for rs in resolved.statements:
@@ -375,6 +384,16 @@ def _statement_row(doc_id: int, rs, ids: dict[str, int], published: date | None,
 
 # --- counters ------------------------------------------------------------------------------
 
+def _month(day: date | None) -> str:
+    """The ``actor_month`` key of a published date: "YYYY-MM", "" when undated."""
+    return day.isoformat()[:7] if day else ""
+
+
+def _month_sql(published):
+    """``_month`` in SQL (dates are ISO text in SQLite and cast to it in PostgreSQL)."""
+    return func.coalesce(func.substr(cast(published, String), 1, 7), "")
+
+
 def _key(name) -> tuple[str, str]:
     return (name, "") if isinstance(name, str) else name
 
@@ -387,8 +406,15 @@ def _adder(dialect, table, keys: list[str]):
 
 # Built once: these run in every stored document, where building the expression costs more than
 # running it.
+def _month_adder(dialect):
+    stmt = dialect.insert(ACTOR_MONTH)
+    return stmt.on_conflict_do_update(index_elements=["actor_id", "month"], set_={
+        c: ACTOR_MONTH.c[c] + stmt.excluded[c] for c in ("n_statements", "n_about")})
+
+
 _ADD = {name: {"counter": _adder(d, COUNTER, ["name", "value"]),
-               "accusations": _adder(d, ACCUSATIONS, ["accuser_id", "accused_id"])}
+               "accusations": _adder(d, ACCUSATIONS, ["accuser_id", "accused_id"]),
+               "months": _month_adder(d)}
         for name, d in (("sqlite", sqlite), ("postgresql", postgresql))}
 _ADD_ACTOR_COUNTS = update(ACTOR).where(ACTOR.c.id == bindparam("aid")).values(
     {c: ACTOR.c[c] + bindparam(f"d_{c}") for c in ACTOR_COUNTERS})
@@ -421,6 +447,36 @@ def add_accusations(session: Session | Connection, deltas: Mapping[tuple[int, in
         conn.execute(_ADD[conn.dialect.name]["accusations"], rows)
 
 
+def add_actor_months(session: Session | Connection, deltas: Mapping[tuple[int, str], Mapping[str, int]]) -> None:
+    """Add to the (actor, month) statement counts ({(actor id, month): {n_statements, n_about}}),
+    in key order."""
+    rows = [{"actor_id": a, "month": m, "n_statements": d.get("n_statements", 0), "n_about": d.get("n_about", 0)}
+            for (a, m), d in sorted(deltas.items()) if any(d.values())]
+    if rows:
+        conn = _conn(session)
+        conn.execute(_ADD[conn.dialect.name]["months"], rows)
+
+
+def _actor_month_counts(ids: Sequence[int] | None):
+    """(actor_id, month, n_statements, n_about) of these actors (all if None), from their rows."""
+    def only(col, query):
+        return query.where(col.in_(ids)) if ids is not None else query
+
+    month = _month_sql(STATEMENT.c.published)
+    said = only(STATEMENT.c.speaker_id, select(
+        STATEMENT.c.speaker_id.label("actor_id"), month.label("month"), func.count().label("said"),
+        literal(0).label("about"))
+        .where(STATEMENT.c.speaker_id.is_not(None), STATEMENT.c.flagged == false())
+        .group_by(STATEMENT.c.speaker_id, month))
+    about = only(TARGET.c.actor_id, select(
+        TARGET.c.actor_id, month, literal(0), func.count(distinct(TARGET.c.statement_id)))
+        .join(STATEMENT, STATEMENT.c.id == TARGET.c.statement_id).where(STATEMENT.c.flagged == false())
+        .group_by(TARGET.c.actor_id, month))
+    both = union_all(said, about).subquery()
+    return select(both.c.actor_id, both.c.month, func.sum(both.c.said), func.sum(both.c.about)).group_by(
+        both.c.actor_id, both.c.month)
+
+
 def _actor_count_sources(ids: Sequence[int] | None) -> list:
     """(subquery with a ``key`` column, {counter column: subquery column}) per counter group."""
     def only(col, query):
@@ -447,8 +503,8 @@ def _actor_count_sources(ids: Sequence[int] | None) -> list:
 
 
 def recount_actors(session: Session | Connection, actor_ids: Iterable[int] | None = None) -> None:
-    """Count the counters of these actors (all if None) and their accusation pairs afresh from
-    their rows; for edits.
+    """Count the counters of these actors (all if None), their accusation pairs and their months
+    afresh from their rows; for edits.
 
     The actor rows are locked first (PostgreSQL), so a concurrent ingest's increment lands either
     in the count or after it, never lost.
@@ -479,6 +535,11 @@ def recount_actors(session: Session | Connection, actor_ids: Iterable[int] | Non
     for part in parts:
         conn.execute(ACCUSATIONS.insert().from_select(
             ["accuser_id", "accused_id", "n"], part.group_by(STATEMENT.c.speaker_id, TARGET.c.actor_id)))
+
+    # Their months, the same way.
+    conn.execute(ACTOR_MONTH.delete().where(ACTOR_MONTH.c.actor_id.in_(ids) if ids is not None else true()))
+    conn.execute(ACTOR_MONTH.insert().from_select(["actor_id", "month", "n_statements", "n_about"],
+                                                  _actor_month_counts(ids)))
 
 
 def recompute_counters(session: Session | Connection) -> None:

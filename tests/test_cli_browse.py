@@ -118,6 +118,7 @@ def test_show_actor_sections(kb):
     assert "Accused by: -" in out
     assert "Statements by Yasser Farhan (latest 10)" in out and "Russia bears full" in out
     assert "Statements about Yasser Farhan (latest 10): none" in out
+    assert "Accuses (top 2): Assad regime (1), Iran (1)\n" in kb("show-actor", "Farhan", "-n", "2").stdout
 
 
 def test_show_actor_about_and_json(kb):

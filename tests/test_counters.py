@@ -30,8 +30,9 @@ TABLE_TOTALS = {"documents": "document", "statements": "statement", "actors": "a
 
 
 def expected(conn) -> tuple[dict[int, Counter], Counter]:
-    """Every counter, counted from the rows: ({actor id: counters}, KB-wide counters and
-    ("accusation", accuser, accused) pair counts)."""
+    """Every counter, counted from the rows: ({actor id: counters}, KB-wide counters,
+    ("accusation", accuser, accused) pair counts and ("month", actor, "YYYY-MM" or "", by | about)
+    statement counts)."""
     def rows(sql: str) -> list:
         return conn.execute(sa.text(sql)).all()
 
@@ -41,21 +42,25 @@ def expected(conn) -> tuple[dict[int, Counter], Counter]:
     statements = {}
     for sid, speaker, flagged, kind, claim, day in rows(
             "SELECT id, speaker_id, flagged, kind, claim_type, published FROM statement"):
-        statements[sid] = (speaker, bool(flagged))
+        month = str(day)[:7] if day else ""
+        statements[sid] = (speaker, bool(flagged), month)
         if flagged:
             totals[("flagged", "")] += 1
             continue
         totals.update([("kind", kind), ("claim_type", claim), ("day", str(day) if day else "")])
         if speaker:
             actors[speaker]["n_statements"] += 1
-    accusing = set()
+            totals[("month", speaker, month, "by")] += 1
+    accusing, about = set(), set()
     for sid, aid, role in rows("SELECT statement_id, actor_id, role FROM statementtarget"):
-        speaker, flagged = statements[sid]
+        speaker, flagged, month = statements[sid]
         if not flagged:
             actors[aid][ROLE_COUNTERS[role]] += 1
+            about.add((sid, aid, month))
             if role == "accused":
                 accusing.add(sid)
                 totals[("accusation", speaker, aid)] += speaker is not None
+    totals.update(("month", aid, month, "about") for _sid, aid, month in about)
     for sid in accusing:
         if statements[sid][0]:
             actors[statements[sid][0]]["n_accusations_made"] += 1
@@ -76,13 +81,16 @@ def stored(conn) -> tuple[dict[int, Counter], Counter]:
         sa.text("SELECT name, value, n FROM kb_counter WHERE name != 'version'"))})
     totals.update({("accusation", a, b): n for a, b, n in conn.execute(
         sa.text("SELECT accuser_id, accused_id, n FROM accusation_count"))})
+    for aid, month, said, about in conn.execute(sa.text("SELECT actor_id, month, n_statements, n_about "
+                                                        "FROM actor_month")):
+        totals.update({("month", aid, month, "by"): said, ("month", aid, month, "about"): about})
     return actors, totals
 
 
 def assert_counters_right(url: str) -> None:
     with get_engine(url).connect() as conn:
         have, want = stored(conn), expected(conn)
-    assert have[1] == want[1]
+    assert have[1] == want[1]  # Counter ==: a missing key equals 0
     wrong = {aid: (have[0][aid], want[0][aid]) for aid in want[0] if have[0][aid] != want[0][aid]}
     assert wrong == {}
 

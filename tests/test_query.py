@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import date
 
 import pytest
+from multidoc_kb import St, build_multidoc_kb
+from multidoc_kb import resolved_document as multidoc_document
 from sample_kb import DOCUMENTS, TRICKY, build_sample_kb, sample_kb_url  # noqa: F401 (fixture)
-from sqlalchemy import func
+from sqlalchemy import func, true
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from kb import edit
 from kb import query as Q
 from kb.db import session_scope
-from kb.models import Statement
+from kb.models import AccusationCount, Actor, Statement, StatementTarget
 from kb.query import StatementFilter as F
+from kb.store import store_document
 
 
 @pytest.fixture
@@ -301,8 +306,12 @@ def test_actor_profile(s):
     assert len(p["statements_by"]) == 2  # the latest n
     assert p["statements_about"] == []
     assert [(c["actor"], c["count"]) for c in p["accusations_made"]["by_counterpart"]] == [
-        ("Assad regime", 1), ("Iran", 1), ("Russia", 1)]
-    assert p["accusations_received"] == {"by_counterpart": [], "statements": []}
+        ("Assad regime", 1), ("Iran", 1)]  # the top n
+    assert p["accusations_made"]["more_counterparts"] is True
+    assert p["accusations_received"] == {"by_counterpart": [], "more_counterparts": False, "statements": []}
+    every = Q.actor_profile(s, farhan.id, n=3)["accusations_made"]
+    assert [c["actor"] for c in every["by_counterpart"]] == ["Assad regime", "Iran", "Russia"]
+    assert every["more_counterparts"] is False
     assert p["timeline"] == [{"period": "2017-09", "count": 3, "about": 0},
                              {"period": "undated", "count": 1, "about": 0}]
 
@@ -322,6 +331,101 @@ def test_actor_profile_of_an_organisation(s):
     assert {(a["direction"], a["actor"], a["relation"], a["role"]) for a in ministry["affiliations"]} == {
         ("out", "Russia", "part_of", None), ("in", "Maria Zakharova", "member_of", "spokeswoman")}
     assert Q.actor_profile(s, 10**9) is None
+
+
+def timeline_from_rows(s, actor_id: int) -> list[dict]:
+    """The profile timeline as it was before the actor_month counters: counted from the rows."""
+    from collections import Counter
+
+    said = Counter(dict(s.execute(
+        select(Statement.published, func.count()).where(Statement.speaker_id == actor_id)
+        .group_by(Statement.published)).all()))
+    t = aliased(StatementTarget)
+    about = Counter(dict(s.execute(
+        select(Statement.published, func.count(func.distinct(t.statement_id)))
+        .where(t.actor_id == actor_id, t.statement_id == Statement.id).group_by(Statement.published)).all()))
+    flagged = s.execute(
+        select(Statement.id, Statement.speaker_id, Statement.published).where(Statement.flagged == true())).all()
+    if flagged:
+        named = set(s.scalars(select(StatementTarget.statement_id).where(
+            StatementTarget.actor_id == actor_id, StatementTarget.statement_id.in_([f.id for f in flagged]))))
+        for sid, speaker, day in flagged:
+            said[day] -= speaker == actor_id
+            about[day] -= sid in named
+    by_month: dict[str, dict] = {}
+    for counts, key in ((said, "count"), (about, "about")):
+        for day, n in counts.items():
+            if n > 0:
+                row = by_month.setdefault(Q._bucket(day, "month"), {"count": 0, "about": 0})
+                row[key] += n
+    return [{"period": p, **by_month[p]} for p in sorted(by_month)]
+
+
+def counterparts_from_rows(s, actor_id: int, made: bool) -> list[tuple[str, int]]:
+    """Every accusation counterpart, most accusations first, then by name."""
+    mine, theirs = ((AccusationCount.accuser_id, AccusationCount.accused_id) if made
+                    else (AccusationCount.accused_id, AccusationCount.accuser_id))
+    return [(name, n) for name, n in s.execute(
+        select(Actor.name, AccusationCount.n).join(Actor, Actor.id == theirs)
+        .where(mine == actor_id, AccusationCount.n > 0).order_by(AccusationCount.n.desc(), Actor.name))]
+
+
+def hub_documents(seed: int) -> list[dict]:
+    """Farhan accuses groups (a few often, many once: ties) over six months and undated
+    documents; some groups accuse him back, naming him in two roles at once."""
+    rng = random.Random(seed)
+    specs = []
+    for d in range(12):
+        statements = []
+        for k in range(6):
+            names = sorted({f"Group {min(int(rng.paretovariate(1.0)), 25)}" for _ in range(rng.randint(1, 3))})
+            content = f"of lies number {d}-{k}"
+            statements.append(St(f"Farhan accused {' and '.join(names)} {content}.", "Yasser Farhan", "Farhan",
+                                 "accused", content, "accusation", [(n, "accused", n) for n in names]))
+        back = f"Group {1 + d % 4}"
+        statements.append(St(f"{back} accused Farhan and urged him to stop {d}.", back, back, "accused",
+                             f"urged him to stop {d}", "accusation",
+                             [("Yasser Farhan", "accused", "Farhan"), ("Yasser Farhan", "addressed", "him")]))
+        published = None if d % 5 == 4 else f"2019-{1 + d % 6:02d}-{1 + d:02d}"
+        specs.append({"path": f"hub{d}.txt", "published": published, "statements": statements,
+                      "affiliations": [], "mentions": []})
+    return specs
+
+
+def test_profile_timeline_and_top_counterparts_match_the_rows_after_flags_and_merges(db_url):
+    """On the sample and multi-document KBs plus a hub accusing many groups (2017-2019 and
+    undated), with statements flagged and unflagged and actors merged: every actor's timeline is
+    what counting its statements gives, and its counterparts are the head of the full ranking."""
+    build_sample_kb(db_url)
+    build_multidoc_kb(db_url)
+    for spec in hub_documents(seed=5):
+        raw, resolved = multidoc_document(spec)
+        with session_scope(db_url, write=True) as s:
+            store_document(s, raw, resolved)
+    with session_scope(db_url, write=True) as s:
+        ids = [r["id"] for r in Q.search_statements(s, F(speaker="Yasser Farhan"), limit=6).rows]
+        ids += [r["id"] for r in Q.search_statements(s, F(speaker="Group 1")).rows[:1]]
+        ids += [r["id"] for r in Q.search_statements(s, F(target="Syrian Coalition")).rows[:1]]
+        for sid in ids:
+            edit.flag_statement(s, sid)
+        edit.flag_statement(s, ids[0], flagged=False)
+        edit.merge_actors(s, "Group 1", "Group 3")
+        edit.merge_actors(s, "Russia", "Russian Foreign Ministry")
+    with session_scope(db_url) as s:
+        assert Q.stats(s)["flagged"] == len(ids) - 1
+        periods = set()
+        for actor_id in s.scalars(select(Actor.id)):
+            for n in (2, 8):  # cut-offs inside runs of ties, where "Group 10" comes before "Group 2"
+                p = Q.actor_profile(s, actor_id, n=n)
+                for key, made in (("accusations_made", True), ("accusations_received", False)):
+                    every = counterparts_from_rows(s, actor_id, made)
+                    assert [(c["actor"], c["count"]) for c in p[key]["by_counterpart"]] == every[:n]
+                    assert p[key]["more_counterparts"] == (len(every) > n)
+            assert p["timeline"] == timeline_from_rows(s, actor_id), actor_id
+            periods.update(r["period"] for r in p["timeline"])
+        assert {"2017-09", "2018-01", "2019-01", "2019-06", "undated"} <= periods
+        hub = Q.actor_profile(s, Q.find_actor(s, "Yasser Farhan").id, n=3)["accusations_made"]
+        assert hub["more_counterparts"] and hub["by_counterpart"][0]["count"] > 5
 
 
 # --- aggregates ------------------------------------------------------------------------------------

@@ -103,9 +103,11 @@ def statements(rows: list[dict], empty: str) -> None:
                                 "content": st.column_config.TextColumn("content", width="large")})
 
 
-def counterparts(rows: list[dict], label: str) -> None:
+def counterparts(section: dict, label: str) -> None:
+    rows = section["by_counterpart"]
     if rows:
-        st.markdown(f"**{label}:** " + ", ".join(
+        top = f" (top {len(rows)})" if section["more_counterparts"] else ""
+        st.markdown(f"**{label}{top}:** " + ", ".join(
             f"{ui.escape_md(r['actor'])} ({r['count']})" for r in rows))
 
 
@@ -123,10 +125,10 @@ with right:
     elif i == 1:
         statements(profile["statements_about"], "No statement names this actor as a target.")
     elif i == 2:
-        counterparts(made["by_counterpart"], "Accused")
+        counterparts(made, "Accused")
         statements(made["statements"], "No accusations made.")
     elif i == 3:
-        counterparts(received["by_counterpart"], "Accused by")
+        counterparts(received, "Accused by")
         statements(received["statements"], "Nobody accuses this actor.")
     elif i == 4:
         if profile["timeline"]:

@@ -192,8 +192,10 @@ def show_actor(
     for af in p["affiliations"] or [None]:
         out.print(Text("  -" if af is None else "  " + _affiliation(a["name"], af)))
     for key, label in (("accusations_made", "Accuses"), ("accusations_received", "Accused by")):
-        counts = ", ".join(f"{x['actor']} ({x['count']})" for x in p[key]["by_counterpart"]) or "-"
-        out.print(Text(f"{label}: ", style="bold") + Text(counts))
+        rows = p[key]["by_counterpart"]
+        top = f" (top {len(rows)})" if p[key]["more_counterparts"] else ""
+        counts = ", ".join(f"{x['actor']} ({x['count']})" for x in rows) or "-"
+        out.print(Text(f"{label}{top}: ", style="bold") + Text(counts))
     if p["timeline"]:
         out.print(Text("Per month (said/about): ", style="bold")
                   + Text(", ".join(f"{t['period']} {t['count']}/{t['about']}" for t in p["timeline"])))
