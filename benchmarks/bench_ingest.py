@@ -56,18 +56,17 @@ def main() -> None:
         corpus = corpus_subset(args.corpus, args.limit, tmp / "corpus")
         n_files = len(list(corpus.iterdir()))
         tenth = corpus_subset(corpus, max(1, n_files // 10), tmp / "tenth")
-        # One phase at a time, every worker count back to back, so that the ratios between
-        # worker counts see the same load on a shared machine; with --repeat, the fastest run of
-        # each (other load only ever adds time).
+        # Each bare run right before the kb runs it is compared with, for every worker count in
+        # turn, so that a ratio compares runs made under the same load on a shared machine; with
+        # --repeat, the fastest run of each (other load only ever adds time).
         runs = results["runs"] = {w: {} for w in args.workers}
-        for name, label, run in (("bare", "bare nlp.pipe", lambda w: bare(corpus, w)),
-                                 ("ingest", "kb ingest", lambda w: ingest(corpus, w, tmp)),
-                                 ("kb_nlp", "kb pipeline (parse + extraction)",
-                                  lambda w: bare(corpus, w, kb_pipeline=True))):
-            if name == "kb_nlp" and args.no_kb_nlp:
-                continue
-            for rep in range(args.repeat):
-                for w in args.workers:
+        phases = [("bare", "bare nlp.pipe", lambda w: bare(corpus, w)),
+                  ("ingest", "kb ingest", lambda w: ingest(corpus, w, tmp))]
+        if not args.no_kb_nlp:
+            phases.append(("kb_nlp", "kb pipeline (parse + extraction)", lambda w: bare(corpus, w, kb_pipeline=True)))
+        for rep in range(args.repeat):
+            for w in args.workers:
+                for name, label, run in phases:
                     print(f"workers={w}: {label} ({rep + 1}/{args.repeat}) ...", flush=True)
                     x = run(w)
                     if name not in runs[w] or x["wall"] < runs[w][name]["wall"]:
