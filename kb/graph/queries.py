@@ -122,7 +122,7 @@ def statements(session: Session, sources=None, targets=None, types=None, since: 
         q = q.order_by(key.desc(), StatementTarget.actor_id)
     if limit is not None:
         q = q.limit(limit)
-    return [_stripped(dict(row._mapping)) for row in session.execute(q)]
+    return [_stripped(dict(row._mapping)) for row in session.connection().execute(q)]
 
 
 def _edge_type_filter(types):
