@@ -260,10 +260,6 @@ class _Index(list):
                 yield self[k]
 
 
-def _tok_norm(token) -> str:
-    return token.lower_.translate(_APOSTROPHES)
-
-
 @lru_cache(maxsize=1)
 def _token_columns() -> tuple[list[int], int]:
     """The Doc.to_array columns _DocReader reads, and the hash of the tag "POS" (spaCy is
@@ -272,10 +268,6 @@ def _token_columns() -> tuple[list[int], int]:
     from spacy.strings import get_string_id
 
     return [ORTH, SPACY, IS_PUNCT, TAG], get_string_id("POS")
-
-
-def _is_possessive(token) -> bool:
-    return token.tag_ == "POS" or _tok_norm(token) in ("'s", "'")
 
 
 def _person_display(span: Span) -> str:
@@ -300,10 +292,6 @@ def _majority_labels(spans: list[Span]) -> list[Span]:
             tied = [label for label, n in ranked if n == ranked[0][1]]
             span.label_ = next((x for x in ("GPE", "ORG", "NORP") if x in tied), span.label_)
     return spans
-
-
-def _capitalised(token) -> bool:
-    return token.text[:1].isupper() and token.is_alpha
 
 
 # A country's stem (its name less a final vowel or -ia) + one of these is its demonym.
@@ -366,10 +354,10 @@ class _DocReader:
         self.spaced = [x + " " if ws else x for x, ws in zip(self.texts, space)]
         self.text = "".join(self.spaced)
         self.lowers = [x.lower() for x in self.texts]  # spaCy's LOWER
-        self.caps = [x[:1].isupper() and x.isalpha() for x in self.texts]  # _capitalised, by index
-        self.low = [x.translate(_APOSTROPHES) for x in self.lowers]  # _tok_norm, by index
-        # a name never ends in punctuation or a possessive (_is_possessive, by index)
-        self.ends = [bool(p) or t == pos_tag or low in ("'s", "'") for p, t, low in zip(punct, tag, self.low)]
+        self.caps = [x[:1].isupper() and x.isalpha() for x in self.texts]  # a capitalised word
+        self.low = [x.translate(_APOSTROPHES) for x in self.lowers]  # one apostrophe for all
+        self.poss = [t == pos_tag or low in ("'s", "'") for t, low in zip(tag, self.low)]  # possessive 's
+        self.ends = [bool(p) or q for p, q in zip(punct, self.poss)]  # a name never ends in these
         self.first = [_first_word(low) for low in self.low]  # cached per distinct form
         self.persons: list[tuple[tuple[str, ...], str, int]] = []  # (lower tokens, full name, first token)
         self.orgs: list[tuple[tuple[str, ...], str, int]] = []
@@ -392,7 +380,7 @@ class _DocReader:
         if span.label_ == "PERSON":
             while start < end - 1 and doc[start].lower_ in titles:
                 start += 1
-        while end > start and (_is_possessive(doc[end - 1]) or doc[end - 1].is_punct):
+        while end > start and self.ends[end - 1]:
             end -= 1
         return doc[start:end] if end > start else None
 
@@ -430,7 +418,8 @@ class _DocReader:
                 for i in range(ent.start, ent.end):
                     self.junk[i] = True
                 continue
-            poss = next((t.i for t in span if _tok_norm(t) == "'s"), None)  # not "Fishers' Union"
+            # the owner's "'s", not the plural's "'" of "Fishers' Union"
+            poss = next((i for i in range(span.start, span.end) if self.low[i] == "'s"), None)
             if poss is not None:  # "the Coalition's Media Department": the owner here, the unit later
                 span = self._trim(self.doc[span.start:poss])
                 if span is None:
@@ -450,7 +439,7 @@ class _DocReader:
         None when it is not written as a name ("Velorian boats")."""
         doc, end = self.doc, span.end
         headline = self._title_case(span)
-        while end < len(doc) and end - span.end < 2 and _capitalised(doc[end]) and not doc[end].ent_type_ \
+        while end < len(doc) and end - span.end < 2 and self.caps[end] and not doc[end].ent_type_ \
                 and (doc[end].pos_ == "PROPN" or not (headline or doc[end].is_upper or doc[end].is_stop
                                                       or doc[end].text.lower() in self.lower_words)):
             end += 1  # "Tomas [Wierling]", even where the tagger reads "Wierling" as a verb in -ing
@@ -510,7 +499,7 @@ class _DocReader:
         person_words = {t.lower_ for s in spans if s.label_ == "PERSON" and len(s) > 1 for t in s}
         tags: dict[str, dict[str, int]] = {}
         for ent in doc.ents:
-            if len(ent) == 1 and _capitalised(ent[0]):
+            if len(ent) == 1 and self.caps[ent.start]:
                 counts = tags.setdefault(ent.text, {})
                 counts[ent.label_] = counts.get(ent.label_, 0) + 1
         kept = {s.text for s in spans if len(s) == 1}
@@ -566,7 +555,7 @@ class _DocReader:
         doc, nouns, n = self.doc, self.words["country"], len(self.doc)
         cues = 0
         for i in self._occurrences(name):
-            if i + 1 < n and _is_possessive(doc[i + 1]):
+            if i + 1 < n and self.poss[i + 1]:
                 after = [t.lower_ for t in doc[i + 2:i + 5] if not t.is_punct][:2]
                 cues += any(a in nouns for a in after)
             elif not owned_only and i + 1 < n and doc[i + 1].text in self.words["force"] \
@@ -584,9 +573,9 @@ class _DocReader:
 
     def learn_names(self, spans: list[Span]) -> None:
         for span in spans:
-            if span.start and _is_possessive(self.doc[span.start - 1]):
+            if span.start and self.poss[span.start - 1]:
                 continue  # "Media Department" in "the Coalition's Media Department" is a unit, not a name
-            key = tuple(_tok_norm(t) for t in span)
+            key = tuple(self.low[span.start:span.end])
             if span.label_ == "PERSON":
                 self.persons.append((key, _person_display(span), span.start))
             elif span.label_ == "ORG":
@@ -611,7 +600,7 @@ class _DocReader:
     def person_name(self, span: Span) -> str:
         """The longest full name in the document that ends with this (short) name ("Farhan"), else
         the one full name it begins ("Hillary" when the document names only one Hillary)."""
-        return self._person(tuple(_tok_norm(t) for t in span), span.start) or _person_display(span)
+        return self._person(tuple(self.low[span.start:span.end]), span.start) or _person_display(span)
 
     def _person(self, key: tuple[str, ...], at: int) -> str | None:
         found = self._longest(self.by_last.get(("person", key[-1]), ()), key, at) if key else None
@@ -764,7 +753,7 @@ class _DocReader:
         doc, w, by_end = self.doc, self.words, {m.end: m for m in mentions}
         out = []
         for k, owner in sorted(by_end.items()):
-            if k >= len(doc) or not _is_possessive(doc[k]) or owner.kind not in ("organization", "government"):
+            if k >= len(doc) or not self.poss[k] or owner.kind not in ("organization", "government"):
                 continue
             j, end = k + 1, None
             while j < len(doc) and j - k <= 4 and doc[j].is_alpha and not doc[j].is_stop:
@@ -774,7 +763,7 @@ class _DocReader:
             if end is None:
                 continue
             j, unit = end, doc[k + 1:end]
-            if all(_capitalised(t) for t in unit):
+            if all(self.caps[k + 1:end]):
                 name = self.lookup_name(f"{owner.name} {unit.text}")
                 out.append(_Mention(owner.start, j, name, "organization", "unit",
                                     alias_ok=owner.alias_ok, owner=owner.name))
