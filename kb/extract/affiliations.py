@@ -14,11 +14,10 @@ from pathlib import Path
 
 import numpy as np
 from spacy.attrs import LOWER, POS
-from spacy.strings import get_string_id
 from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
-from kb.extract.spans import entity_at
+from kb.extract.spans import entity_at, string_ids
 from kb.extract.types import AffiliationFact
 
 _ORG_PREPS = {"of", "for", "at", "with"}
@@ -31,16 +30,11 @@ class AffiliationTerms:
 
     @cached_property
     def role_ids(self) -> np.ndarray:
-        return _ids(self.roles)
+        return string_ids(self.roles)
 
     @cached_property
     def unit_ids(self) -> np.ndarray:
-        return _ids(self.units)
-
-
-def _ids(words) -> np.ndarray:
-    """Words by hash: the hash is the same in every vocab, the string table is not."""
-    return np.array(sorted(get_string_id(w) for w in words), dtype=np.uint64)
+        return string_ids(self.units)
 
 
 @lru_cache(maxsize=4)
@@ -61,8 +55,13 @@ def _term_tokens(doc: Doc, terms: AffiliationTerms) -> list[tuple[bool, int]]:
         return []
     roles = np.isin(a[:, 0], terms.role_ids) & np.isin(a[:, 1], (NOUN, PROPN))
     units = np.isin(a[:, 0], terms.unit_ids)
-    return [(bool(is_role), int(i)) for i in np.flatnonzero(roles | units)
-            for is_role in (True, False) if (roles if is_role else units)[i]]
+    found = []
+    for i in np.flatnonzero(roles | units).tolist():
+        if roles[i]:
+            found.append((True, i))
+        if units[i]:
+            found.append((False, i))
+    return found
 
 
 def _np(token: Token) -> Span:

@@ -14,7 +14,7 @@ from kb.config import get_settings
 from kb.extract.according import according_to
 from kb.extract.affiliations import find_affiliations, load_affiliation_terms
 from kb.extract.colon import speaker_labels
-from kb.extract.cues import cue_lemma_ids, find_cues, load_lexicon
+from kb.extract.cues import find_cues, load_lexicon
 from kb.extract.meta import document_meta, source_line
 from kb.extract.quotes import (
     adjacent_quote,
@@ -25,7 +25,7 @@ from kb.extract.quotes import (
 )
 from kb.extract.reported import CLAUSAL_RULES, cue_span, reported_speech, subject_of
 from kb.extract.sources import fix_sources, load_source_nouns
-from kb.extract.spans import Found, chars, entity_at, merge_parts, noun_phrase
+from kb.extract.spans import Found, chars, entity_at, merge_parts, noun_phrase, string_ids
 from kb.extract.targets import find_targets, load_accusation_terms
 from kb.extract.types import Attribution, CharSpan
 
@@ -56,7 +56,7 @@ class AttributionExtractor:
         frames = None if frames_path == "-" else str(_data_path(frames_path, "cue_frames.tsv"))
         self.lexicon = load_lexicon(str(_data_path(cues_path, "cues.tsv")), frames)
         self.min_frame_precision = min_frame_precision
-        self.cue_lemmas = cue_lemma_ids(self.lexicon)
+        self.cue_lemmas = string_ids(self.lexicon.verb_lemmas)
         self.accusation_terms = load_accusation_terms(
             str(_data_path(accusation_terms_path, "accusation_terms.tsv")))
         self.affiliation_terms = load_affiliation_terms(str(_data_path(affiliation_terms_path, "affiliation_terms.tsv")))

@@ -87,13 +87,9 @@ def _rows(path: str | Path):
             yield line.split("\t")
 
 
-def cue_lemma_ids(lexicon: CueLexicon) -> np.ndarray:
-    """The hashes of the lexicon's verb lemmas, for find_cues."""
-    return np.array(sorted(get_string_id(lemma) for lemma in lexicon.verb_lemmas), dtype=np.uint64)
-
-
 def find_cues(doc: Doc, lemma_ids: np.ndarray) -> tuple[list[Token], list[int]]:
-    """(cue verbs, start token indices of "according to") in text order.
+    """(cue verbs, start token indices of "according to") in text order; ``lemma_ids``: the
+    string_ids of the lexicon's verb lemmas.
 
     One vectorised pass over the token attributes (a spaCy Matcher did the same at 10x the cost)."""
     a = doc.to_array([POS, LEMMA, LOWER])

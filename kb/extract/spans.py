@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 _EDGE_PUNCT = set(",;:-—–()[]") | {"--"}
+
+
+def string_ids(words) -> np.ndarray:
+    """The words' hashes, to test a ``Doc.to_array`` column with ``np.isin`` (the hash is the
+    same in every vocab, the string table is not)."""
+    return np.array(sorted(get_string_id(w) for w in words), dtype=np.uint64)
 
 
 @dataclass
