@@ -62,22 +62,22 @@ def staged_ingest(paths, url, nlp) -> tuple[int, int, dict[str, float]]:
     return n, words, cpu
 
 
-# py-spy stacks by stage: the first of these (outermost first) that a stack passes through.
-SPY_STAGES = (("kb/resolve.py", "resolve"), ("kb/extract/", "extraction"), ("kb/store.py", "store"),
-              ("kb/ingest/", "read files"), ("alembic", "start-up: migrations"),
-              ("from_disk", "start-up: model load"), ("spacy/", "spaCy parse"), ("thinc/", "spaCy parse"))
+# py-spy stacks by stage: the outermost frame in one of kb's stages, else the first of the
+# others the stack passes through.
+KB_STAGES = (("kb/resolve.py", "resolve"), ("kb/extract/", "extraction"), ("kb/store.py", "store"),
+             ("kb/ingest/", "read files"), ("alembic", "start-up: migrations"))
+OTHER_STAGES = (("from_disk", "start-up: model load"), ("spacy/", "spaCy parse"), ("thinc/", "spaCy parse"))
 
 
 def spy_stage(stack: str) -> str:
     if not stack.strip():
         return "no Python frame (native code)"
-    frames = stack.split(";")
-    for frame in frames:
-        for key, stage in SPY_STAGES[:5]:
+    for frame in stack.split(";"):
+        for key, stage in KB_STAGES:
             if key in frame:
                 # importing kb.extract (which imports spaCy) is start-up, not extraction
                 return "start-up: imports" if "_find_and_load" in stack.split(key)[0] else stage
-    for key, stage in SPY_STAGES[5:]:
+    for key, stage in OTHER_STAGES:
         if key in stack:
             return stage
     if "pipeline.py" not in stack and "ingest (kb/cli" not in stack:
