@@ -188,12 +188,13 @@ def _accusation_counts(session: Session, actor_id: int, made: bool, n: int) -> d
     them (SQLite and PostgreSQL sort only ties by name), instead of sorting a hub's thousands."""
     mine, theirs = ((AccusationCount.accuser_id, AccusationCount.accused_id) if made
                     else (AccusationCount.accused_id, AccusationCount.accuser_id))
+    n = _clamp(n)
     rows = session.execute(
         select(Actor.id, Actor.name, AccusationCount.n).join(Actor, Actor.id == theirs)
         .where(mine == actor_id, AccusationCount.n > 0).order_by(AccusationCount.n.desc(), Actor.name)
-        .limit(_clamp(n) + 1)).all()
-    return {"by_counterpart": [{"actor": r.name, "actor_id": r.id, "count": r.n} for r in rows[:_clamp(n)]],
-            "more_counterparts": len(rows) > _clamp(n)}
+        .limit(n + 1)).all()
+    return {"by_counterpart": [{"actor": r.name, "actor_id": r.id, "count": r.n} for r in rows[:n]],
+            "more_counterparts": len(rows) > n}
 
 
 def _actor_timeline(session: Session, actor_id: int) -> list[dict]:

@@ -283,8 +283,9 @@ def _shortest_paths(G, a, b, types, directed, max_paths):
 
     Bidirectional breadth-first search over networkx's own adjacency dicts (the view objects
     cost more than the search): each step expands the smaller frontier (of two single actors, the
-    less linked one) by one level, recording every parent, until the two searches meet. The two balls then hold about the square root of
-    the nodes a one-sided search would visit on a small-world graph. Every shortest path crosses
+    less linked one) by one level, recording every parent, until the two searches meet. The two
+    balls then hold about the square root of the nodes a one-sided search would visit on a
+    small-world graph. Every shortest path crosses
     the first level where they meet: its paths join one path from a to each meeting node and one
     from the node to b."""
     if a == b:
