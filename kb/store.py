@@ -398,23 +398,18 @@ def _key(name) -> tuple[str, str]:
     return (name, "") if isinstance(name, str) else name
 
 
-def _adder(dialect, table, keys: list[str]):
-    """INSERT ... ON CONFLICT (keys) DO UPDATE SET n = n + excluded.n, for one backend."""
+def _adder(dialect, table, keys: list[str], columns: Sequence[str] = ("n",)):
+    """INSERT ... ON CONFLICT (keys) DO UPDATE SET c = c + excluded.c for each counter column,
+    for one backend."""
     stmt = dialect.insert(table)
-    return stmt.on_conflict_do_update(index_elements=keys, set_={"n": table.c.n + stmt.excluded.n})
+    return stmt.on_conflict_do_update(index_elements=keys, set_={c: table.c[c] + stmt.excluded[c] for c in columns})
 
 
 # Built once: these run in every stored document, where building the expression costs more than
 # running it.
-def _month_adder(dialect):
-    stmt = dialect.insert(ACTOR_MONTH)
-    return stmt.on_conflict_do_update(index_elements=["actor_id", "month"], set_={
-        c: ACTOR_MONTH.c[c] + stmt.excluded[c] for c in ("n_statements", "n_about")})
-
-
 _ADD = {name: {"counter": _adder(d, COUNTER, ["name", "value"]),
                "accusations": _adder(d, ACCUSATIONS, ["accuser_id", "accused_id"]),
-               "months": _month_adder(d)}
+               "months": _adder(d, ACTOR_MONTH, ["actor_id", "month"], ("n_statements", "n_about"))}
         for name, d in (("sqlite", sqlite), ("postgresql", postgresql))}
 _ADD_ACTOR_COUNTS = update(ACTOR).where(ACTOR.c.id == bindparam("aid")).values(
     {c: ACTOR.c[c] + bindparam(f"d_{c}") for c in ACTOR_COUNTERS})
@@ -457,18 +452,20 @@ def add_actor_months(session: Session | Connection, deltas: Mapping[tuple[int, s
         conn.execute(_ADD[conn.dialect.name]["months"], rows)
 
 
+def _only(ids: Sequence[int] | None, col, query):
+    """``query`` limited to rows whose ``col`` is one of ``ids`` (None: all rows)."""
+    return query.where(col.in_(ids)) if ids is not None else query
+
+
 def _actor_month_counts(ids: Sequence[int] | None):
     """(actor_id, month, n_statements, n_about) of these actors (all if None), from their rows."""
-    def only(col, query):
-        return query.where(col.in_(ids)) if ids is not None else query
-
     month = _month_sql(STATEMENT.c.published)
-    said = only(STATEMENT.c.speaker_id, select(
+    said = _only(ids, STATEMENT.c.speaker_id, select(
         STATEMENT.c.speaker_id.label("actor_id"), month.label("month"), func.count().label("said"),
         literal(0).label("about"))
         .where(STATEMENT.c.speaker_id.is_not(None), STATEMENT.c.flagged == false())
         .group_by(STATEMENT.c.speaker_id, month))
-    about = only(TARGET.c.actor_id, select(
+    about = _only(ids, TARGET.c.actor_id, select(
         TARGET.c.actor_id, month, literal(0), func.count(distinct(TARGET.c.statement_id)))
         .join(STATEMENT, STATEMENT.c.id == TARGET.c.statement_id).where(STATEMENT.c.flagged == false())
         .group_by(TARGET.c.actor_id, month))
@@ -479,24 +476,23 @@ def _actor_month_counts(ids: Sequence[int] | None):
 
 def _actor_count_sources(ids: Sequence[int] | None) -> list:
     """(subquery with a ``key`` column, {counter column: subquery column}) per counter group."""
-    def only(col, query):
-        return query.where(col.in_(ids)) if ids is not None else query
-
-    made = only(STATEMENT.c.speaker_id, select(STATEMENT.c.speaker_id.label("key"), func.count().label("n"))
-                .where(STATEMENT.c.speaker_id.is_not(None), STATEMENT.c.flagged == false())
-                .group_by(STATEMENT.c.speaker_id)).subquery()
-    accusing = only(STATEMENT.c.speaker_id, select(STATEMENT.c.speaker_id.label("key"),
-                                                   func.count(distinct(STATEMENT.c.id)).label("n"))
-                    .join(TARGET, (TARGET.c.statement_id == STATEMENT.c.id) & (TARGET.c.role == "accused"))
-                    .where(STATEMENT.c.speaker_id.is_not(None), STATEMENT.c.flagged == false())
-                    .group_by(STATEMENT.c.speaker_id)).subquery()
-    roles = only(TARGET.c.actor_id, select(TARGET.c.actor_id.label("key"), *[
+    made = _only(ids, STATEMENT.c.speaker_id, select(
+        STATEMENT.c.speaker_id.label("key"), func.count().label("n"))
+        .where(STATEMENT.c.speaker_id.is_not(None), STATEMENT.c.flagged == false())
+        .group_by(STATEMENT.c.speaker_id)).subquery()
+    accusing = _only(ids, STATEMENT.c.speaker_id, select(
+        STATEMENT.c.speaker_id.label("key"), func.count(distinct(STATEMENT.c.id)).label("n"))
+        .join(TARGET, (TARGET.c.statement_id == STATEMENT.c.id) & (TARGET.c.role == "accused"))
+        .where(STATEMENT.c.speaker_id.is_not(None), STATEMENT.c.flagged == false())
+        .group_by(STATEMENT.c.speaker_id)).subquery()
+    roles = _only(ids, TARGET.c.actor_id, select(TARGET.c.actor_id.label("key"), *[
         func.sum(case((TARGET.c.role == role, 1), else_=0)).label(role) for role in ROLE_COUNTERS])
         .join(STATEMENT, STATEMENT.c.id == TARGET.c.statement_id).where(STATEMENT.c.flagged == false())
         .group_by(TARGET.c.actor_id)).subquery()
-    mentions = only(MENTION.c.actor_id, select(MENTION.c.actor_id.label("key"), func.count().label("n"),
-                                               func.count(distinct(MENTION.c.document_id)).label("docs"))
-                    .group_by(MENTION.c.actor_id)).subquery()
+    mentions = _only(ids, MENTION.c.actor_id, select(
+        MENTION.c.actor_id.label("key"), func.count().label("n"),
+        func.count(distinct(MENTION.c.document_id)).label("docs"))
+        .group_by(MENTION.c.actor_id)).subquery()
     return [(made, {"n_statements": made.c.n}), (accusing, {"n_accusations_made": accusing.c.n}),
             (roles, {col: roles.c[role] for role, col in ROLE_COUNTERS.items()}),
             (mentions, {"n_mentions": mentions.c.n, "n_documents": mentions.c.docs})]
