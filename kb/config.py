@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
+# The lexicons ship inside the package (kb/data), so a wheel install finds them.
+DATA_DIR = Path(str(files("kb") / "data"))
 
 
 def _default_database_url() -> str:

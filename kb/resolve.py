@@ -153,7 +153,7 @@ def _first_word(form: str) -> str | None:
 
 def _rows(path: Path):
     if not path.exists():
-        return
+        raise FileNotFoundError(f"{path}: lexicon missing (a broken install, or a wrong KB_DATA_DIR)")
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             yield [c.strip() for c in line.split("\t")]
