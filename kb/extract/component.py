@@ -15,6 +15,7 @@ from kb.extract.according import according_to
 from kb.extract.affiliations import find_affiliations, load_affiliation_terms
 from kb.extract.colon import speaker_labels
 from kb.extract.cues import find_cues, load_lexicon
+from kb.extract.events import load_events
 from kb.extract.meta import document_meta, source_line
 from kb.extract.quotes import (
     adjacent_quote,
@@ -52,7 +53,7 @@ class AttributionExtractor:
     def __init__(self, nlp: Language, cues_path: str = "", frames_path: str = "",
                  accusation_terms_path: str = "", affiliation_terms_path: str = "",
                  source_nouns_path: str = "", min_precision: float = 0.1, min_precision_object: float = 0.35,
-                 min_frame_precision: float = 0.35, follow_quotes: bool = True):
+                 min_frame_precision: float = 0.35, follow_quotes: bool = True, events_path: str = ""):
         frames = None if frames_path == "-" else str(_data_path(frames_path, "cue_frames.tsv"))
         self.lexicon = load_lexicon(str(_data_path(cues_path, "cues.tsv")), frames)
         self.min_frame_precision = min_frame_precision
@@ -60,6 +61,7 @@ class AttributionExtractor:
         self.accusation_terms = load_accusation_terms(
             str(_data_path(accusation_terms_path, "accusation_terms.tsv")))
         self.affiliation_terms = load_affiliation_terms(str(_data_path(affiliation_terms_path, "affiliation_terms.tsv")))
+        self.events = load_events(str(_data_path(events_path, "events.tsv")))
         self.source_nouns = load_source_nouns(str(_data_path(source_nouns_path, "source_nouns.tsv")))
         self.min_precision = min_precision
         self.min_precision_object = min_precision_object
@@ -134,7 +136,7 @@ class AttributionExtractor:
 
     def record(self, doc: Doc, text: str, sentences: Sentences, surnames: set[str],
                f: Found) -> Attribution:
-        targets, claim_type = find_targets(doc, f, self.accusation_terms)
+        targets, claim_type, event = find_targets(doc, f, self.accusation_terms, self.events)
         speaker_name, speaker_label = _speaker(doc, f, surnames)
         content = f.content_span
         return Attribution(
@@ -144,6 +146,7 @@ class AttributionExtractor:
             targets=targets, sentence=_char(text, sentences.around(f.cue[0])),
             confidence=f.confidence,
             content_parts=[_char(text, p) for p in f.content] if len(f.content) > 1 else [],
+            event=event,
         )
 
 
