@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kb.names import normalise
-from kb.resolve.lexicons import FIRST_PERSON, PRONOUNS, Lexicon, Words
+from kb.resolve.lexicons import FIRST_PERSON, GENDERED, PRONOUNS, Lexicon, Words
 from kb.resolve.mentions import _DocReader, _Index
 from kb.resolve.records import ResolvedDocument, ResolvedStatement, ResolvedTarget, ner_kind
 
@@ -34,6 +34,7 @@ class DocumentStatements:
         self.kinds = {m.name: m.kind for m in mentions}
         self.names = {m.form: m.name for m in mentions}
         self.roles = self._role_evidence()
+        self.gender = self._genders()
 
     def canonical(self, surface: str) -> tuple[str, str]:
         """(canonical name, kind) of a surface form by the lexicons alone."""
@@ -107,9 +108,11 @@ class DocumentStatements:
                     and not mentions.overlapping(subject.idx, subject.idx + len(subject)):
                 return None, None
         if form in PRONOUNS:
-            found = self.antecedent(src.start, PRONOUNS[form])
+            found = self.antecedent(src.start, PRONOUNS[form], GENDERED.get(form))
             if found:
                 return found, "pronoun"
+            if form in GENDERED:
+                return None, None  # no person of that gender before: unresolved, not a guess
         span = doc.char_span(src.start, src.end, alignment_mode="expand")
         if span is not None and len(span):
             found = self._by_noun(span, src.start, avoid)
@@ -154,17 +157,38 @@ class DocumentStatements:
         entry = self.lexicon.get(form)
         return entry.name if entry else None
 
-    def antecedent(self, at: int, kinds: tuple[str, ...]) -> str | None:
-        """The most recent compatible speaker within two sentences, else the most recent compatible mention."""
+    def antecedent(self, at: int, kinds: tuple[str, ...], gender: str | None = None) -> str | None:
+        """The most recent compatible speaker within two sentences, else the most recent compatible
+        mention. Compatible: of one of ``kinds`` and, for he/she, not known to be of the other gender."""
         reader = self.reader
         sent = reader.sentence_of(at)
         for pos, name, kind in reversed(self.prior):
-            if pos < at and kind in kinds and sent - reader.sentence_of(pos) <= 2:
+            if pos < at and kind in kinds and sent - reader.sentence_of(pos) <= 2 and self._agrees(name, gender):
                 return name
         for m in self.mentions.before(at):
-            if m.kind in kinds:
+            if m.kind in kinds and self._agrees(m.name, gender):
                 return m.name
         return None
+
+    def _agrees(self, name: str, gender: str | None) -> bool:
+        return gender is None or self.gender.get(name, gender) == gender
+
+    def _genders(self) -> dict[str, str]:
+        """A person's gender where the document shows it: a given name ("Hillary") or an honorific
+        ("Mrs. Clinton") of one gender only (data/actor_words.tsv: female, male)."""
+        female, male, doc = self.words["female"], self.words["male"], self.doc
+        votes: dict[str, set[str]] = {}
+        for m in self.mentions:
+            if m.kind != "person":
+                continue
+            first = m.name.split()[0].lower() if m.name.split() else ""
+            before = doc[m.start - 1].lower_ if m.start else ""
+            for word in (first, before):
+                if word in female:
+                    votes.setdefault(m.name, set()).add("f")
+                elif word in male:
+                    votes.setdefault(m.name, set()).add("m")
+        return {name: next(iter(g)) for name, g in votes.items() if len(g) == 1}
 
     def _role_evidence(self) -> list[tuple[int, str, set[str]]]:
         """(char, person, role nouns) for persons introduced with a role: "spokesman X", "X, the spokesman"."""
@@ -231,7 +255,7 @@ class DocumentStatements:
                 continue
             form = normalise(t.text)
             if form in PRONOUNS:
-                found = self.antecedent(t.start, PRONOUNS[form])
+                found = self.antecedent(t.start, PRONOUNS[form], GENDERED.get(form))
             else:
                 found = self.names.get(form) or self._named_target(t)
             if found:

@@ -21,6 +21,7 @@ PRONOUNS = {
     "they": ("organization", "country", "government", "group", "person"),
     "them": ("organization", "country", "government", "group", "person"),
 }
+GENDERED = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 FIRST_PERSON = {"i", "me", "we", "us"}
 NAME_PARTICLES = {"al", "bin", "ibn", "abu", "de", "da", "di", "du", "del", "der", "van", "von", "le",
                   "la", "el", "bint", "ben", "dos", "das", "y"}

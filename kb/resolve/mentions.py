@@ -204,6 +204,7 @@ class _DocReader:
             span.label_ = ent.label_
             if span.label_ == "PERSON":
                 span = self._whole_person(span)
+                span = self._bare_name(span) if span is not None else None
                 if span is None:
                     continue
             elif len(span) == 1 and span.end < len(self.doc) and self.low[span.end] in self.words["title"]:
@@ -225,6 +226,27 @@ class _DocReader:
         if any(t.is_alpha and not t.text[:1].isupper() and t.lower_ not in NAME_PARTICLES for t in span):
             return None
         return span
+
+    def _bare_name(self, span: Span) -> Span | None:
+        """A person's name without the words glued to it: an epithet before it ("Crooked Hillary
+        Clinton", "Rival Hillary Clinton": a word the text writes in lower case, when a full name
+        remains) and a headline word after it ("Obama Says", "Clinton Plan": a verb, or in a Title
+        Case line a word the text writes in lower case)."""
+        start, end, doc = span.start, span.end, self.doc
+        epithets, given = self.words["epithet"], self.words["female"] | self.words["male"]
+
+        def loose(i: int) -> bool:  # a word the text also writes in lower case, and no given name
+            return self.lowers[i] in self.lower_words and self.lowers[i] not in given
+        while end - start > 1 and (self.lowers[start] in epithets or (end - start > 2 and loose(start))):
+            start += 1
+        while end - start > 1 and self.caps[end - 1] and (
+                doc[end - 1].tag_ in ("VBZ", "VBD", "VBP") or (loose(end - 1) and self._title_case(span))):
+            end -= 1
+        if (start, end) == (span.start, span.end):
+            return span
+        out = doc[start:end]
+        out.label_ = span.label_
+        return out
 
     def _title_case(self, span: Span) -> bool:
         """Whether the span's line is a headline in Title Case ("Lindsey Graham Says ..."): most of
