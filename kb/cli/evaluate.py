@@ -24,9 +24,18 @@ def evaluate(
     ),
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Only the first N texts (sorted)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="spaCy processes."),
+    speakers: Path | None = typer.Option(
+        None, "--speakers", help="Score speaker resolution instead: a gold TSV of speaker mentions and their "
+        "canonical actors (document, start, end, actor) over the texts in GOLD_DIR.",
+    ),
 ) -> None:
-    """Print cue, source and content span P/R/F1 and attribution P/R/F1 against gold annotations."""
+    """Print cue, source and content span P/R/F1 and attribution P/R/F1 against gold annotations
+    (with --speakers: speaker-resolution accuracy)."""
     from kb.cli.ingest import _load_nlp
+
+    if speakers is not None:
+        _speakers(gold_dir, speakers, format, workers, _load_nlp)
+        return
     from kb.evaluate import evaluate_docs, load_gold_dir, write_errors
 
     try:
@@ -44,6 +53,18 @@ def evaluate(
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
         typer.echo(report.format_text())
+
+
+def _speakers(texts: Path, gold_path: Path, format: ReportFormat, workers: int, load_nlp) -> None:
+    from kb.evaluate.resolution import evaluate_speakers, read_gold
+
+    try:
+        gold = read_gold(gold_path)
+        report = evaluate_speakers(gold, texts, load_nlp(), workers)
+    except (FileNotFoundError, UnicodeDecodeError, ValueError) as e:
+        error(str(e))
+        raise typer.Exit(2)
+    typer.echo(json.dumps(report.as_dict(), indent=2) if format == ReportFormat.json else report.format_text())
 
 
 def register(app: typer.Typer) -> None:
