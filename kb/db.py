@@ -176,14 +176,15 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     """Bring the schema to ``revision``; returns (before, after). Safe to call from many processes
     at once: the upgrade runs in one transaction under a lock (SQLite's write lock, a PostgreSQL
     advisory lock), and a KB made before migrations existed is stamped at 0001 first."""
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
-
     target = head_revision() if revision == "head" else revision
     before = current_revision(engine)
     if before == target:
         return before, before
     check_not_newer(before, engine)
+    # Only now: importing Alembic costs every command a third of a second.
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     with engine.execution_options(kb_write=True).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
