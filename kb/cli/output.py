@@ -89,6 +89,8 @@ def problem_line(e: BaseException) -> str | None:
 
     if isinstance(e, KBProblem):
         return str(e)
+    if isinstance(e, FileNotFoundError | PermissionError) and e.filename is None:  # kb's own message
+        return str(e)
     if isinstance(e, DBAPIError):
         from kb.config import get_settings
 
