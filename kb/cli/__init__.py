@@ -2,7 +2,7 @@
 
 import typer
 
-from kb.cli import actors, bench, browse, db, edit, evaluate, graph, ingest
+from kb.cli import actors, bench, browse, db, edit, evaluate, graph, ingest, train
 
 app = typer.Typer(
     name="kb",
@@ -14,6 +14,7 @@ app = typer.Typer(
 ingest.register(app)
 browse.register(app)
 evaluate.register(app)
+train.register(app)
 bench.register(app)
 edit.register(actors.app)
 app.add_typer(actors.app, name="actors")

@@ -24,6 +24,10 @@ def evaluate(
     ),
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Only the first N texts (sorted)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="spaCy processes."),
+    model: str | None = typer.Option(
+        None, "--model", "-m",
+        help="Attribution model folder (from kb train); '-' for the rules alone. Default: KB_ATTRIBUTION_MODEL or the shipped one."),
+    reliability: bool = typer.Option(False, "--reliability", help="Also print how often statements are right, by confidence."),
 ) -> None:
     """Print cue, source and content span P/R/F1 and attribution P/R/F1 against gold annotations."""
     from kb.cli.ingest import _load_nlp
@@ -37,13 +41,25 @@ def evaluate(
     if not gold:
         error(f"{gold_dir}: no annotated texts (text/<name>.txt with attributions/<name>_*.ann)")
         raise typer.Exit(2)
-    report = evaluate_docs(gold, _load_nlp(), workers)
+    if model and model != "-" and not (Path(model) / "weights.npz").is_file():
+        error(f"{model}: not an attribution model (expected weights.npz and model.json; see kb train)")
+        raise typer.Exit(2)
+    report = evaluate_docs(gold, _load_nlp(model), workers)
     if errors is not None:
         write_errors(report, errors)
     if format == ReportFormat.json:
-        typer.echo(json.dumps(report.as_dict(), indent=2))
+        d = report.as_dict()
+        if reliability:
+            from kb.evaluate.reliability import reliability_table
+
+            d["reliability"] = reliability_table(report)
+        typer.echo(json.dumps(d, indent=2))
     else:
         typer.echo(report.format_text())
+        if reliability:
+            from kb.evaluate.reliability import format_reliability, reliability_table
+
+            typer.echo("\n" + format_reliability(reliability_table(report)))
 
 
 def register(app: typer.Typer) -> None:

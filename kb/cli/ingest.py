@@ -17,11 +17,11 @@ from kb.pipeline import ingest as run_ingest
 from kb.pipeline import process_paths
 
 
-def _load_nlp():
+def _load_nlp(model: str | None = None):
     from kb.nlp import ModelNotFound, load_nlp
 
     try:
-        return load_nlp()
+        return load_nlp(None, model)
     except ModelNotFound as e:
         error(str(e))
         raise typer.Exit(2)
