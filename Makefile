@@ -24,8 +24,7 @@ ingest-samples: install
 	KB_DATABASE_URL=sqlite:///$(DEMO_DB) $(KB) ingest data/samples
 
 dashboard: install
-	KB_DATABASE_URL=sqlite:///$(DEMO_DB) $(VENV)/bin/streamlit run dashboard/app.py \
-		--server.address 127.0.0.1 --server.port $(PORT) --server.headless true
+	$(KB) dashboard --db sqlite:///$(DEMO_DB) --host 127.0.0.1 --port $(PORT)
 
 demo: ingest-samples dashboard
 
@@ -48,7 +47,7 @@ bench: install
 	bash benchmarks/run_all.sh
 
 lint: install
-	$(VENV)/bin/ruff check kb dashboard tests benchmarks
+	$(VENV)/bin/ruff check kb kb_dashboard tests benchmarks
 
 clean:
 	rm -rf $(VENV) demo.sqlite* .pytest_cache

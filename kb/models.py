@@ -71,7 +71,7 @@ class Alias(SQLModel, table=True):
     """Normalised surface form -> actor. One actor per form; analysts can edit."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    form: str = Field(unique=True, index=True)  # kb.resolve.normalise(surface)
+    form: str = Field(unique=True, index=True)  # kb.names.normalise(surface)
     surface: str  # as first seen or as typed by the analyst
     actor_id: int = Field(foreign_key="actor.id", index=True)
     origin: str = "extracted"  # lexicon | extracted | analyst

@@ -30,7 +30,7 @@ from kb.models import (
     Statement,
     StatementTarget,
 )
-from kb.resolve import normalise
+from kb.names import normalise
 
 CONTEXT_CHARS = 300  # characters of document text shown around a statement's sentence
 MAX_LIMIT = 1000

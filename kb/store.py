@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     String,
@@ -59,7 +60,10 @@ from kb.models import (
     Statement,
     StatementTarget,
 )
-from kb.resolve import ResolvedDocument, normalise
+from kb.names import normalise
+
+if TYPE_CHECKING:  # the read side imports this module: no resolver here
+    from kb.resolve.records import ResolvedDocument
 
 CHUNK = 500  # rows per IN (...) list, well under every backend's bound-parameter limit
 

@@ -2,7 +2,7 @@
 
 import typer
 
-from kb.cli import actors, bench, browse, db, edit, evaluate, graph, ingest, train
+from kb.cli import actors, bench, browse, dashboard, db, edit, evaluate, graph, ingest, train
 
 app = typer.Typer(
     name="kb",
@@ -16,6 +16,7 @@ browse.register(app)
 evaluate.register(app)
 train.register(app)
 bench.register(app)
+dashboard.register(app)
 edit.register(actors.app)
 app.add_typer(actors.app, name="actors")
 app.add_typer(edit.alias_app, name="alias")

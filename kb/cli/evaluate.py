@@ -28,9 +28,18 @@ def evaluate(
         None, "--model", "-m",
         help="Attribution model folder (from kb train); '-' for the rules alone. Default: KB_ATTRIBUTION_MODEL or the shipped one."),
     reliability: bool = typer.Option(False, "--reliability", help="Also print how often statements are right, by confidence."),
+    speakers: Path | None = typer.Option(
+        None, "--speakers", help="Score speaker resolution instead: a gold TSV of speaker mentions and their "
+        "canonical actors (document, start, end, actor) over the texts in GOLD_DIR.",
+    ),
 ) -> None:
-    """Print cue, source and content span P/R/F1 and attribution P/R/F1 against gold annotations."""
+    """Print cue, source and content span P/R/F1 and attribution P/R/F1 against gold annotations
+    (with --speakers: speaker-resolution accuracy)."""
     from kb.cli.ingest import _load_nlp
+
+    if speakers is not None:
+        _speakers(gold_dir, speakers, format, workers, lambda: _load_nlp(model))
+        return
     from kb.evaluate import evaluate_docs, load_gold_dir, write_errors
 
     try:
@@ -60,6 +69,18 @@ def evaluate(
             from kb.evaluate.reliability import format_reliability, reliability_table
 
             typer.echo("\n" + format_reliability(reliability_table(report)))
+
+
+def _speakers(texts: Path, gold_path: Path, format: ReportFormat, workers: int, load_nlp) -> None:
+    from kb.evaluate.resolution import evaluate_speakers, read_gold
+
+    try:
+        gold = read_gold(gold_path)
+        report = evaluate_speakers(gold, texts, load_nlp(), workers)
+    except (FileNotFoundError, UnicodeDecodeError, ValueError) as e:
+        error(str(e))
+        raise typer.Exit(2)
+    typer.echo(json.dumps(report.as_dict(), indent=2) if format == ReportFormat.json else report.format_text())
 
 
 def register(app: typer.Typer) -> None:

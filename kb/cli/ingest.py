@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kb.cli.output import error
-from kb.ingest import IngestError, iter_files, read_paths
-from kb.pipeline import ingest as run_ingest
-from kb.pipeline import process_paths
+
+if TYPE_CHECKING:
+    from kb.ingest import IngestError
+
+# kb.pipeline (and so spaCy) is imported inside the commands that run it: `kb stats` and the
+# other read-only commands must start without loading a language model.
 
 
 def _load_nlp(model: str | None = None):
@@ -33,6 +34,13 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Read documents, extract statements and store them (one transaction per document)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kb.ingest import iter_files, read_paths
+    from kb.pipeline import ingest as run_ingest
+
     nlp = _load_nlp()
     console = Console(stderr=True)
 
@@ -91,6 +99,7 @@ def extract(
     workers: int = typer.Option(1, "--workers", "-w", min=1),
 ) -> None:
     """Run the pipeline without storing; print one JSON object per statement."""
+    from kb.pipeline import process_paths
     from kb.resolve import Resolver
 
     if format != "jsonl":
