@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from kb.cli import actors, bench, browse, dashboard, db, edit, evaluate, graph, ingest
+from kb.cli import actors, bench, browse, dashboard, db, edit, evaluate, graph, ingest, train
 
 
 class _App(typer.Typer):
@@ -39,6 +39,7 @@ app = _App(
 ingest.register(app)
 browse.register(app)
 evaluate.register(app)
+train.register(app)
 bench.register(app)
 dashboard.register(app)
 edit.register(actors.app)

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 # other read-only commands must start without loading a language model.
 
 
-def _load_nlp():
+def _load_nlp(model: str | None = None):
     from kb.nlp import ModelNotFound, load_nlp
 
     try:
-        return load_nlp()
+        return load_nlp(None, model)
     except ModelNotFound as e:
         error(str(e))
         raise typer.Exit(2)
