@@ -35,7 +35,7 @@ def _count(session, model) -> int:
 # --- schema ---------------------------------------------------------------------------------
 
 def test_a_new_kb_is_created_at_the_newest_revision(db_url):
-    assert current_revision(get_engine(db_url)) == head_revision() == "0005"
+    assert current_revision(get_engine(db_url)) == head_revision() == "0007"
 
 
 def test_migrated_schema_matches_the_models(db_url):

@@ -2,7 +2,7 @@
 
 import typer
 
-from kb.cli import actors, bench, browse, db, edit, evaluate, graph, ingest
+from kb.cli import actors, bench, browse, claims, db, edit, evaluate, graph, ingest
 
 app = typer.Typer(
     name="kb",
@@ -15,6 +15,7 @@ ingest.register(app)
 browse.register(app)
 evaluate.register(app)
 bench.register(app)
+claims.register(app)
 edit.register(actors.app)
 app.add_typer(actors.app, name="actors")
 app.add_typer(edit.alias_app, name="alias")
