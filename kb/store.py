@@ -46,6 +46,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from kb import EXTRACTOR_VERSION
+from kb.claims import link_statements
 from kb.ingest import RawDocument
 from kb.models import (
     AccusationCount,
@@ -355,6 +356,9 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
         added = conn.execute(_insert_ignore(conn, AFFILIATION, ["person_id", "organization_id", "relation"])
                              .returning(AFFILIATION.c.id), [affiliations[k] for k in sorted(affiliations)])
         tally["affiliations"] += len(added.all())
+
+    if statement_ids:  # each statement joins its claim or starts one (kb.claims), same transaction
+        link_statements(conn, statement_ids, rows)
 
     # Counters last: the rows they lock stay locked only until the commit.
     per_actor: dict[int, Counter] = {}

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from kb.cli import actors, bench, browse, dashboard, db, edit, evaluate, graph, ingest, train
+from kb.cli import actors, bench, browse, claims, dashboard, db, edit, evaluate, graph, ingest, train
 
 
 class _App(typer.Typer):
@@ -42,6 +42,7 @@ evaluate.register(app)
 train.register(app)
 bench.register(app)
 dashboard.register(app)
+claims.register(app)
 edit.register(actors.app)
 app.add_typer(actors.app, name="actors")
 app.add_typer(edit.alias_app, name="alias")
