@@ -1,7 +1,7 @@
 """The PLOVER verbal event family of each statement (kb.extract.events).
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0007
 
 - ``statement.event``: DEMAND, DISAPPROVE, REJECT, THREATEN, AGREE, SUPPORT, CONCEDE, CONSULT, or
   NULL where none applies (and for statements stored before this revision: re-ingest to fill it).
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
