@@ -15,6 +15,9 @@ then event, then text order), so every figure below describes one statement kb w
 * target, directed role: one of the statement's targets in a directed role (accused, addressed,
   rejected, threatened, praised, supported: anything but "mentioned") matches a gold target;
 * speaker and target in one statement: both of the above on the same statement;
+* target right as written, source and target spans in one statement: the same before
+  resolution (the target's and the speaker's text in the sentence), which tells extraction
+  errors from resolution errors;
 * event family: the statement's ``event`` equals the record's event.
 
 Actors match (``ActorMatcher``) when both are country-level actors of the same country, when both
@@ -40,13 +43,16 @@ from pathlib import Path
 VERBAL_EVENTS = ("DEMAND", "DISAPPROVE", "REJECT", "THREATEN")
 EVENT_FAMILIES = ("DEMAND", "DISAPPROVE", "REJECT", "THREATEN", "AGREE", "SUPPORT", "CONCEDE", "CONSULT")
 UNDIRECTED_ROLES = ("mentioned",)
-MEASURES = ("found", "speaker", "source_span", "target", "speaker_and_target", "event")
+MEASURES = ("found", "speaker", "source_span", "target", "speaker_and_target", "target_span",
+            "spans_together", "event")
 MEASURE_LABELS = {
     "found": "statement found",
     "speaker": "speaker right (resolved name)",
     "source_span": "speaker right (source span)",
     "target": "target right, directed role",
     "speaker_and_target": "speaker and target in one statement",
+    "target_span": "target right, as written",
+    "spans_together": "speaker and target, as written",
     "event": "event family right",
 }
 _STOP = frozenset("""a an the of in on at for to from by with and or but its his her their our
@@ -237,10 +243,12 @@ class Predicted:
     event: str | None
     claim_type: str
     targets: list[tuple[str, str]]  # (canonical name, role)
+    written: list[tuple[str, str]] = field(default_factory=list)  # (target as written, role)
 
     def as_dict(self) -> dict:
         return {"speaker": self.speaker, "source": self.source, "cue": self.cue, "event": self.event,
-                "claim_type": self.claim_type, "targets": [{"actor": a, "role": r} for a, r in self.targets]}
+                "claim_type": self.claim_type, "targets": [{"actor": a, "role": r} for a, r in self.targets],
+                "written": [{"text": t, "role": r} for t, r in self.written]}
 
 
 def from_resolved(resolved) -> list[Predicted]:
@@ -248,7 +256,8 @@ def from_resolved(resolved) -> list[Predicted]:
     for rs in resolved.statements:
         a = rs.attribution
         out.append(Predicted(rs.speaker, a.source.text if a.source else None, a.cue.text if a.cue else None,
-                             getattr(a, "event", None), a.claim_type, [(t.actor, t.role) for t in rs.targets]))
+                             getattr(a, "event", None), a.claim_type, [(t.actor, t.role) for t in rs.targets],
+                             [(t.text, t.role) for t in a.targets]))
     return out
 
 
@@ -279,9 +288,11 @@ def score_record(record: GoldRecord, statements: list[Predicted], matcher: Actor
 
     def marks(s: Predicted) -> dict[str, bool]:
         sp, ta = speaker(s), target(s)
-        return {"found": True, "speaker": sp,
-                "source_span": any(matcher.match(s.source, g.text) for g in record.sources),
-                "target": ta, "speaker_and_target": sp and ta, "event": s.event == record.event}
+        source = any(matcher.match(s.source, g.text) for g in record.sources)
+        written = any(matcher.match(text, g.text) for text, role in s.written if role not in UNDIRECTED_ROLES
+                      for g in record.targets)
+        return {"found": True, "speaker": sp, "source_span": source, "target": ta, "speaker_and_target": sp and ta,
+                "target_span": written, "spans_together": source and written, "event": s.event == record.event}
 
     if not statements:
         return RecordScore(record, statements, None, {m: False for m in MEASURES})
@@ -298,7 +309,7 @@ class PloverReport:
 
     def denominator(self, measure: str, rs: Iterable[RecordScore] | None = None) -> list[RecordScore]:
         rs = self.records if rs is None else list(rs)
-        if measure in ("target", "speaker_and_target"):
+        if measure in ("target", "speaker_and_target", "target_span", "spans_together"):
             return [r for r in rs if r.record.targets]
         if measure in ("speaker", "source_span"):
             return [r for r in rs if r.record.sources]
