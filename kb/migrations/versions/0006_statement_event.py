@@ -8,6 +8,9 @@ Revises: 0007
   Indexed with ``published`` for ``kb statements --event DEMAND`` newest first.
 - Target roles gain rejected, threatened, praised and supported: ``statementtarget.role`` is a
   plain string column, so no schema change is needed for them.
+
+A plain ``ALTER TABLE ... ADD/DROP COLUMN`` on both backends: Alembic's batch mode would rebuild
+the SQLite table and lose the full-text triggers of 0002.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -19,12 +22,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('statement') as batch:
-        batch.add_column(sa.Column('event', sa.String(), nullable=True))
+    op.add_column('statement', sa.Column('event', sa.String(), nullable=True))
     op.create_index('ix_statement_event_published', 'statement', ['event', 'published'])
 
 
 def downgrade() -> None:
     op.drop_index('ix_statement_event_published', table_name='statement')
-    with op.batch_alter_table('statement') as batch:
-        batch.drop_column('event')
+    op.execute('ALTER TABLE statement DROP COLUMN event')  # SQLite >= 3.35 and PostgreSQL
