@@ -133,3 +133,30 @@ def test_event_filter_and_typed_edges(nlp, tmp_path, monkeypatch):
     path = run("graph", "path", "Norway", "Chile", "--evidence", "1").stdout
     for edge in ("Norway -threatens-> Chile", "Chile -rejects-> Norway", "Norway -calls_on-> Chile"):
         assert edge in path, path
+
+
+def test_migration_0006_keeps_the_full_text_triggers(tmp_path):
+    """Adding or dropping statement.event must not rebuild the SQLite table (that drops 0002's FTS
+    triggers): up, down and up again."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from kb.db import _alembic_config, current_revision, upgrade
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    upgrade(engine, "0007")
+
+    def triggers():
+        with engine.connect() as c:
+            return sorted(r[0] for r in c.execute(sa.text("SELECT name FROM sqlite_master WHERE type='trigger'")))
+
+    before = triggers()
+    assert before and upgrade(engine)[1] != "0007"
+    assert triggers() == before
+    with engine.connect() as c:
+        assert "event" in [r[1] for r in c.execute(sa.text("PRAGMA table_info(statement)"))]
+    with engine.begin() as c:
+        command.downgrade(_alembic_config(c), "0007")
+    assert current_revision(engine) == "0007" and triggers() == before
+    upgrade(engine)
+    assert triggers() == before

@@ -9,8 +9,8 @@ Revises: 0007
 - Target roles gain rejected, threatened, praised and supported: ``statementtarget.role`` is a
   plain string column, so no schema change is needed for them.
 
-A plain ``ALTER TABLE ... ADD/DROP COLUMN`` on both backends: Alembic's batch mode would rebuild
-the SQLite table and lose the full-text triggers of 0002.
+A plain ``ALTER TABLE ... ADD/DROP COLUMN`` on both backends: Alembic's batch mode rebuilds the
+SQLite table to drop a column, which loses the full-text triggers of 0002.
 """
 import sqlalchemy as sa
 from alembic import op
