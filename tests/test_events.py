@@ -44,6 +44,8 @@ CASES = [
     ("The Amsel Front demanded support from Kestrany in rebuilding the bridges.", "demanded", "DEMAND",
      {"Kestrany": "addressed"}),
     ("Veloria urged Kestrany to release the detained reporters.", "urged", "DEMAND", {"Kestrany": "addressed"}),
+    ("Veloria ordered the trawlers to leave Kestranian waters.", "ordered", "DEMAND",
+     {"Kestranian": "mentioned"}),  # the infinitive is what is demanded, not of whom
     ("Veloria said on Monday that Kestrany must pay for the damage.", "said", "DEMAND",
      {"Kestrany": "addressed"}),
     ("The minister declared that Kestrany should immediately reopen the crossing.", "declared", "DEMAND",

@@ -246,7 +246,7 @@ def _objects(verb: Token, event: str, lex: EventLexicon, depth: int = 0) -> list
             subj = subject(comp)
             if subj is not None:
                 add(_actors(subj, 0, lex))
-    if depth == 0:
+    if depth == 0 and event in ("REJECT", "THREATEN"):  # a demand's infinitive is what it asks for
         for xcomp in (c for c in verb.children if c.dep_ == "xcomp"):
             out += _objects(xcomp, event, lex, 1)
             for comp in (c for c in xcomp.children if c.dep_ in ("ccomp", "xcomp")):
