@@ -46,6 +46,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from kb import EXTRACTOR_VERSION
+from kb.claims import link_statements
 from kb.ingest import RawDocument
 from kb.models import (
     AccusationCount,
@@ -277,12 +278,20 @@ def _names(resolved: ResolvedDocument) -> dict[str, str]:
     return kinds
 
 
-def is_stored(content_hash: str, url: str | None = None) -> bool:
-    """Whether a text with this content hash is in the KB (so ingest can skip its NLP)."""
+def is_stored(content_hash: str | Sequence[str], url: str | None = None) -> bool:
+    """Whether a text with this content hash (or any of these) is in the KB (so ingest can skip
+    its NLP)."""
     from kb.db import get_engine
 
+    hashes = [content_hash] if isinstance(content_hash, str) else list(content_hash)
     with get_engine(url).connect() as conn:
-        return conn.execute(select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash == content_hash)).first() is not None
+        return conn.execute(select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash.in_(hashes))).first() is not None
+
+
+def hashes(raw: RawDocument) -> list[str]:
+    """The keys a stored copy of ``raw`` may have: the normalised hash, and the verbatim one that
+    KBs made before normalisation hold."""
+    return [raw.content_hash, raw.verbatim_hash]
 
 
 def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocument) -> StoreOutcome:
@@ -292,7 +301,7 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     Everything happens in the caller's transaction: a crash leaves the document absent, never half.
     """
     conn = _conn(session)
-    by_hash = select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash == raw.content_hash)
+    by_hash = select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash.in_(hashes(raw))).limit(1)
     existing = conn.execute(by_hash).scalar()
     if existing is not None:
         return StoreOutcome("unchanged", existing)
@@ -349,6 +358,9 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
         added = conn.execute(_insert_ignore(conn, AFFILIATION, ["person_id", "organization_id", "relation"])
                              .returning(AFFILIATION.c.id), [affiliations[k] for k in sorted(affiliations)])
         tally["affiliations"] += len(added.all())
+
+    if statement_ids:  # each statement joins its claim or starts one (kb.claims), same transaction
+        link_statements(conn, statement_ids, rows)
 
     # Counters last: the rows they lock stay locked only until the commit.
     per_actor: dict[int, Counter] = {}
