@@ -324,7 +324,9 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     names = _names(resolved)
     ids, new_actors = resolve_actors(conn, names, {name: ra.aliases for name, ra in resolved.actors.items()}, tally)
     if isinstance(session, Session):
-        new_actors -= join_short_names(session, names, ids)
+        merged = join_short_names(session, names, ids)
+        new_actors -= merged
+        tally["version"] -= merged  # each merge bumped the version: still one bump per stored document
 
     if resolved.mentions:
         conn.execute(MENTION.insert(), [
