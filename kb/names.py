@@ -29,3 +29,17 @@ def normalise(surface: str) -> str:
             low = low[len(article):]
             break
     return low
+
+
+_POSSESSIVE = ("'s", "\u2019s", "\u2018s", "\u02bcs")
+
+
+def display_name(name: str) -> str:
+    """A canonical name as shown: whitespace collapsed, no final possessive ("Donald Trump\u2018s",
+    a curly quote the tokenizer left on the word) and no outer punctuation."""
+    s = " ".join(name.split()).strip(" .,;:\"()[]{}")
+    for ending in _POSSESSIVE:
+        if s.endswith(ending) and len(s) > len(ending):
+            s = s[:-len(ending)].rstrip()
+            break
+    return s or name

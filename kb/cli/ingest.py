@@ -32,6 +32,8 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders (.txt .html .htm .jsonl .json .csv)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (each runs the whole pipeline)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    metadata: Path = typer.Option(None, "--metadata", "-m",
+                                  help="A .csv/.tsv sidecar with file, title, date, source, url columns."),
 ) -> None:
     """Read documents, extract statements and store them (one transaction per document)."""
     from rich.console import Console
@@ -39,10 +41,20 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kb.ingest import iter_files, read_paths
+    from kb.ingest.sidecar import SidecarError, read_sidecar
     from kb.pipeline import ingest as run_ingest
 
+    sidecar = None
+    if metadata is not None:
+        try:
+            sidecar = read_sidecar(metadata)
+        except SidecarError as e:
+            error(str(e))
+            raise typer.Exit(2)
     nlp = _load_nlp()
     console = Console(stderr=True)
+    for line in sidecar.errors if sidecar else ():
+        console.print(f"[red]error:[/red] {escape(line)}", highlight=False, soft_wrap=True)
 
     def on_error(e: IngestError) -> None:
         console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False, soft_wrap=True)
@@ -63,15 +75,17 @@ def ingest(
                 bar.advance(task)
                 last_file = file
 
-        summary = run_ingest(read_paths(paths), nlp, workers=workers, on_error=on_error,
+        summary = run_ingest(read_paths(paths, metadata=sidecar), nlp, workers=workers, on_error=on_error,
                              on_warning=on_warning, on_done=on_done)
 
+    for line in sidecar.unused() if sidecar else ():
+        on_warning(line)
     console.print(
         f"documents: {summary.new} new, {summary.unchanged} unchanged, {summary.failed} failed; "
         f"statements: {summary.statements}; new actors: {summary.actors}",
         highlight=False,
     )
-    if summary.failed:
+    if summary.failed or (sidecar and sidecar.errors):
         raise typer.Exit(1)
 
 

@@ -59,7 +59,14 @@ def load_attribution_model(configured: str):
 
 
 def _data_path(configured: str, default_name: str) -> Path:
-    return Path(configured) if configured else get_settings().data_dir / default_name
+    """A lexicon's path; a missing one stops the pipeline with one line (never an empty lexicon)."""
+    path = Path(configured) if configured else get_settings().data_dir / default_name
+    if not path.is_file():
+        from kb.db_problems import KBProblem
+
+        raise KBProblem(f"{path}: lexicon missing (a broken install, or a wrong KB_DATA_DIR): reinstall kb, "
+                        "or point KB_DATA_DIR at a folder holding all of kb/data")
+    return path
 
 
 # Where a failure is left on the Doc (plain data, so it crosses nlp.pipe's process boundary).

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.extract.types import AffiliationFact
-from kb.names import normalise
+from kb.names import display_name, normalise
 from kb.resolve.coreference import DocumentStatements
 from kb.resolve.lexicons import ACTOR_KINDS, Entry, load_lexicon
 from kb.resolve.mentions import _DocReader, _Index, _Mention
@@ -101,6 +101,7 @@ class Resolver:
             entry = self.lexicon.get(normalise(m.name))  # an analyst's or the lexicon's canonical form
             if entry is not None and m.kind not in ("country",):
                 m.name, m.kind = entry.name, entry.kind if entry.kind != "unknown" else m.kind
+            m.name = display_name(m.name)
             span = doc[m.start:m.end]
             m.start_char, m.end_char, m.text = span.start_char, span.end_char, span.text
             m.form = normalise(m.text)
