@@ -337,9 +337,13 @@ def _outside_quotes(found: list[Found], quotes: list[tuple[int, int]]) -> list[F
     return [f for f in found if not inside(f.cue[0])]
 
 
+_DEDUPE_ORDER = {"according_to": 0, "colon": 2}
+
+
 def _dedupe(found: list[Found]) -> list[Found]:
     out, seen = [], set()
-    for f in sorted(found, key=lambda f: f.extra.get("rule") == "colon"):
+    # "According to" before the verb "accord" the tagger may see in it; speaker labels last
+    for f in sorted(found, key=lambda f: _DEDUPE_ORDER.get(f.extra.get("rule"), 1)):
         if f.cue in seen or any(f.cue[0] < s[1] and s[0] < f.cue[1] for s in seen):
             continue
         seen.add(f.cue)
