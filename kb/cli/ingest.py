@@ -38,9 +38,11 @@ def ingest(
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from kb.db import check_writable
     from kb.ingest import iter_files, read_paths
     from kb.pipeline import ingest as run_ingest
 
+    check_writable()  # before spaCy loads: a KB that cannot be written stops the run at once
     nlp = _load_nlp()
     console = Console(stderr=True)
 
@@ -66,11 +68,15 @@ def ingest(
         summary = run_ingest(read_paths(paths), nlp, workers=workers, on_error=on_error,
                              on_warning=on_warning, on_done=on_done)
 
-    console.print(
-        f"documents: {summary.new} new, {summary.unchanged} unchanged, {summary.failed} failed; "
-        f"statements: {summary.statements}; new actors: {summary.actors}",
-        highlight=False,
-    )
+    console.print(summary.line(), highlight=False, soft_wrap=True)
+    if summary.stopped:
+        console.print(f"[red]error:[/red] stopped: {escape(summary.stopped)}; what was stored stays stored, "
+                      "run the same command again to store the rest", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    if summary.interrupted:
+        console.print("interrupted: what was stored stays stored; run the same command again to store the rest",
+                      highlight=False, soft_wrap=True)
+        raise typer.Exit(130)
     if summary.failed:
         raise typer.Exit(1)
 
