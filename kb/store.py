@@ -278,14 +278,17 @@ def _names(resolved: ResolvedDocument) -> dict[str, str]:
     return kinds
 
 
-def is_stored(content_hash: str | Sequence[str], url: str | None = None) -> bool:
+def is_stored(content_hash: str | Sequence[str], url: str | None = None, conn: Connection | None = None) -> bool:
     """Whether a text with this content hash (or any of these) is in the KB (so ingest can skip
-    its NLP)."""
+    its NLP). Asked on ``conn`` when given, else on a connection of ``url``."""
+    hashes = [content_hash] if isinstance(content_hash, str) else list(content_hash)
+    query = select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash.in_(hashes)).limit(1)
+    if conn is not None:
+        return conn.execute(query).first() is not None
     from kb.db import get_engine
 
-    hashes = [content_hash] if isinstance(content_hash, str) else list(content_hash)
-    with get_engine(url).connect() as conn:
-        return conn.execute(select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash.in_(hashes))).first() is not None
+    with get_engine(url).connect() as own:
+        return own.execute(query).first() is not None
 
 
 def hashes(raw: RawDocument) -> list[str]:
@@ -324,7 +327,9 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     names = _names(resolved)
     ids, new_actors = resolve_actors(conn, names, {name: ra.aliases for name, ra in resolved.actors.items()}, tally)
     if isinstance(session, Session):
-        new_actors -= join_short_names(session, names, ids)
+        merged = join_short_names(session, names, ids)
+        new_actors -= merged
+        tally["version"] -= merged  # each merge bumped the version: still one bump per stored document
 
     if resolved.mentions:
         conn.execute(MENTION.insert(), [

@@ -14,12 +14,11 @@ from kb.config import get_settings
 from kb.extract.according import according_to
 from kb.extract.affiliations import find_affiliations, load_affiliation_terms
 from kb.extract.colon import speaker_labels
-from kb.extract.furniture import drop_furniture, furniture_lines, load_furniture
-from kb.extract.nouns import load_noun_cues, noun_cues
-from kb.extract.signed import after_dash, dash_signatures
 from kb.extract.cues import find_cues, load_lexicon
 from kb.extract.events import load_events
+from kb.extract.furniture import drop_furniture, furniture_lines, load_furniture
 from kb.extract.meta import document_meta, source_line
+from kb.extract.nouns import load_noun_cues, noun_cues
 from kb.extract.quotes import (
     adjacent_quote,
     extend_with_quotes,
@@ -28,6 +27,7 @@ from kb.extract.quotes import (
     quote_spans,
 )
 from kb.extract.reported import CLAUSAL_RULES, cue_span, reported_speech, subject_of
+from kb.extract.signed import after_dash, dash_signatures
 from kb.extract.sources import fix_sources, load_source_nouns
 from kb.extract.spans import Found, chars, entity_at, merge_parts, noun_phrase, string_ids
 from kb.extract.targets import find_targets, load_accusation_terms
@@ -337,9 +337,13 @@ def _outside_quotes(found: list[Found], quotes: list[tuple[int, int]]) -> list[F
     return [f for f in found if not inside(f.cue[0])]
 
 
+_DEDUPE_ORDER = {"according_to": 0, "colon": 2}
+
+
 def _dedupe(found: list[Found]) -> list[Found]:
     out, seen = [], set()
-    for f in sorted(found, key=lambda f: f.extra.get("rule") == "colon"):
+    # "According to" before the verb "accord" the tagger may see in it; speaker labels last
+    for f in sorted(found, key=lambda f: _DEDUPE_ORDER.get(f.extra.get("rule"), 1)):
         if f.cue in seen or any(f.cue[0] < s[1] and s[0] < f.cue[1] for s in seen):
             continue
         seen.add(f.cue)
