@@ -131,3 +131,38 @@ def test_speaker_resolution_floor(nlp):
     report = evaluate_speakers(read_gold(GOLD), POLNEAR_DEV, nlp)
     assert report.found >= 230
     assert report.accuracy >= 0.79  # measured 79.3% (see docs/resolution.md); never lower
+
+
+def _doc(text: str, name: str, kind: str, labels: list[str]):
+    from kb.ingest import RawDocument
+    from kb.resolve import ResolvedActor, ResolvedDocument, ResolvedMention
+
+    res = ResolvedDocument(actors={name: ResolvedActor(name, kind, {name})})
+    at = 0
+    for label in labels:
+        i = text.index(name, at)
+        res.mentions.append(ResolvedMention(name, i, i + len(name), name, label))
+        at = i + 1
+    return RawDocument(text=text, path=f"{abs(hash(text))}.txt"), res
+
+
+@pytest.mark.parametrize("order", [0, 1])
+def test_kind_is_decided_by_all_documents(tmp_path, order):
+    """The first document tags "Halvard Coal" PERSON once; two later ones tag it ORG four times: an
+    organisation, whichever document came first."""
+    from kb.db import session_scope
+    from kb.models import Actor
+    from kb.store import store_document
+
+    docs = [_doc("Halvard Coal said on Monday that it would close.", "Halvard Coal", "person", ["PERSON"]),
+            _doc("Halvard Coal shut a mine. Halvard Coal said wages were paid.", "Halvard Coal", "organization",
+                 ["ORG", "ORG"]),
+            _doc("Halvard Coal and Halvard Coal workers met.", "Halvard Coal", "organization", ["ORG", "ORG"])]
+    url = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    for raw, res in (docs if order == 0 else docs[::-1]):
+        with session_scope(url) as s:
+            store_document(s, raw, res)
+            s.commit()
+    with session_scope(url) as s:
+        [actor] = s.exec(select(Actor).where(Actor.name == "Halvard Coal")).all()
+        assert actor.kind == "organization"
