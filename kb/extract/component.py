@@ -14,10 +14,11 @@ from kb.config import get_settings
 from kb.extract.according import according_to
 from kb.extract.affiliations import find_affiliations, load_affiliation_terms
 from kb.extract.colon import speaker_labels
-from kb.extract.cues import find_cues, load_lexicon
 from kb.extract.furniture import drop_furniture, furniture_lines, load_furniture
-from kb.extract.meta import document_meta, source_line
 from kb.extract.nouns import load_noun_cues, noun_cues
+from kb.extract.signed import after_dash, dash_signatures
+from kb.extract.cues import find_cues, load_lexicon
+from kb.extract.meta import document_meta, source_line
 from kb.extract.quotes import (
     adjacent_quote,
     extend_with_quotes,
@@ -26,7 +27,6 @@ from kb.extract.quotes import (
     quote_spans,
 )
 from kb.extract.reported import CLAUSAL_RULES, cue_span, reported_speech, subject_of
-from kb.extract.signed import after_dash, dash_signatures
 from kb.extract.sources import fix_sources, load_source_nouns
 from kb.extract.spans import Found, chars, entity_at, merge_parts, noun_phrase, string_ids
 from kb.extract.targets import find_targets, load_accusation_terms
