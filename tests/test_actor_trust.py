@@ -166,3 +166,15 @@ def test_kind_is_decided_by_all_documents(tmp_path, order):
     with session_scope(url) as s:
         [actor] = s.exec(select(Actor).where(Actor.name == "Halvard Coal")).all()
         assert actor.kind == "organization"
+
+
+def test_the_accused_in_the_passive_is_not_the_speaker(nlp, resolver):
+    text = "Peter Hauge has been accused of lying by officials in Oslo, who said he hid the report."
+    result = read(nlp, resolver, text, [att(text, "Peter Hauge", "accused", "of lying", claim_type="accusation")])
+    assert result.statements[0].speaker != "Peter Hauge"
+
+
+def test_the_agent_of_the_passive_speaks(nlp, resolver):
+    text = "Peter Hauge was accused of lying by Maria Olsen on Monday."
+    result = read(nlp, resolver, text, [att(text, "Peter Hauge", "accused", "of lying", claim_type="accusation")])
+    assert result.statements[0].speaker == "Maria Olsen"

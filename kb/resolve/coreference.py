@@ -89,6 +89,9 @@ class DocumentStatements:
         if src is None:
             found = self.by_name(att.speaker_name)
             return found, "name" if found else None
+        passive = self._passive(src)
+        if passive is not None:
+            return passive
         inside = mentions.within(src.start, src.end)
         if inside:
             found = self._by_head(att, inside, avoid)
@@ -129,6 +132,22 @@ class DocumentStatements:
         found = self.by_name(att.speaker_name)
         if found:
             return found, "name"
+        return None, None
+
+    def _passive(self, src) -> tuple[str | None, str | None] | None:
+        """A source that is the subject of a passive verb is the one acted on, not the speaker:
+        "X has been accused of lying by officials" is the officials' (their "by" phrase, or
+        unresolved). None when the source is not such a subject."""
+        span = self.doc.char_span(src.start, src.end, alignment_mode="expand")
+        if span is None or not len(span) or span.root.dep_ != "nsubjpass":
+            return None
+        verb = span.root.head
+        # the parser hangs "by" on the verb (agent) or on a word after it ("of lying by X")
+        for agent in (t for t in verb.subtree if t.lower_ == "by" and t.dep_ in ("agent", "prep")):
+            for obj in (c for c in agent.children if c.dep_ == "pobj"):
+                found = self.mentions.overlapping(obj.idx, obj.idx + len(obj))
+                if found:
+                    return found[0].name, "passive"
         return None, None
 
     def _by_head(self, att, inside, avoid: str | None) -> tuple[str | None, str | None] | None:
