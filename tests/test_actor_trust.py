@@ -178,3 +178,24 @@ def test_the_agent_of_the_passive_speaks(nlp, resolver):
     text = "Peter Hauge was accused of lying by Maria Olsen on Monday."
     result = read(nlp, resolver, text, [att(text, "Peter Hauge", "accused", "of lying", claim_type="accusation")])
     assert result.statements[0].speaker == "Maria Olsen"
+
+
+def test_it_after_a_body_that_spoke_is_that_body(nlp, resolver):
+    text = ('"His company was left holding the debt," the Oslo Daily Courier wrote. '
+            '"His fortunes have changed," it added.')
+    result = read(nlp, resolver, text, [
+        att(text, "the Oslo Daily Courier", "wrote", "His company was left holding the debt"),
+        att(text, "it", "added", "His fortunes have changed"),
+    ])
+    first = result.statements[0].speaker
+    assert first is not None and result.statements[1].speaker == first
+
+
+def test_the_website_is_the_body_that_spoke(nlp, resolver):
+    text = "The Oslo Daily Courier said on Monday that the port was closed. The website also said that fees rose."
+    result = read(nlp, resolver, text, [
+        att(text, "The Oslo Daily Courier", "said", "that the port was closed"),
+        att(text, "The website", "said", "that fees rose"),
+    ])
+    first = result.statements[0].speaker
+    assert first is not None and result.statements[1].speaker == first

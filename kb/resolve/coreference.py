@@ -116,8 +116,9 @@ class DocumentStatements:
         if form in ("it", "they"):  # "The report blames ... It says": the thing, not an actor
             subject = reader.previous_subject(src.start)
             if subject is not None and subject.pos_ == "NOUN" and subject.lower_ not in self.words["org_head"] \
-                    and not mentions.overlapping(subject.idx, subject.idx + len(subject)):
-                return None, None
+                    and not mentions.overlapping(subject.idx, subject.idx + len(subject)) \
+                    and not self._recent_speaker(src.start, PRONOUNS[form]):
+                return None, None  # unless a body spoke just before: "the Times wrote. '...,' it added"
         if form in PRONOUNS:
             found = self.antecedent(src.start, PRONOUNS[form], GENDERED.get(form))
             if found:
@@ -237,6 +238,10 @@ class DocumentStatements:
             found = self.reader.org_name((head.lower_,), head.i)
             if found:
                 return found, "nominal"
+        if definite and head.lower_ in words["outlet"]:  # "the website": the body that spoke last, or named last
+            found = self.antecedent(at, ("organization",))
+            if found:
+                return found, "nominal"
         if head.lower_ in words["role"]:  # "a ministry spokeswoman": the ministry named here
             body = next((c for c in head.children if c.dep_ == "compound" and c.lower_ in words["org_head"]),
                         None)
@@ -283,6 +288,14 @@ class DocumentStatements:
                 break
             if k == sent and m.kind in kinds and self._agrees(m.name, gender) and _main_subject(doc[m.start:m.end]):
                 return m.name
+        return None
+
+    def _recent_speaker(self, at: int, kinds: tuple[str, ...]) -> str | None:
+        """The last speaker of one of ``kinds`` in this sentence or the one before."""
+        sent = self.reader.sentence_of(at)
+        for pos, name, kind in reversed(self.prior):
+            if pos < at and kind in kinds and sent - self.reader.sentence_of(pos) <= 1:
+                return name
         return None
 
     def _agrees(self, name: str, gender: str | None) -> bool:
