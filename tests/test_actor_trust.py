@@ -199,3 +199,13 @@ def test_the_website_is_the_body_that_spoke(nlp, resolver):
     ])
     first = result.statements[0].speaker
     assert first is not None and result.statements[1].speaker == first
+
+
+@pytest.mark.parametrize("line", ["By Ana Roth", "Photo: Ana Roth/Getty Images", "Credit: Ana Roth"])
+def test_bylines_and_credits_are_never_speakers(nlp, resolver, line):
+    text = f"{line}\n\nAna Roth said on Monday that the harbour would reopen."
+    body = read(nlp, resolver, text, [att(text, "Ana Roth", "said", "the harbour would reopen", after=len(line) + 2)])
+    assert body.statements[0].speaker is not None  # the same name in the body speaks
+    credited = read(nlp, resolver, text, [att(text, "Ana Roth", "said", "the harbour would reopen")])
+    assert credited.statements[0].attribution.source.start == line.index("Ana Roth")
+    assert credited.statements[0].speaker is None

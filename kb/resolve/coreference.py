@@ -89,6 +89,8 @@ class DocumentStatements:
         if src is None:
             found = self.by_name(att.speaker_name)
             return found, "name" if found else None
+        if self._credit_line(src.start):
+            return None, None
         passive = self._passive(src)
         if passive is not None:
             return passive
@@ -134,6 +136,17 @@ class DocumentStatements:
         if found:
             return found, "name"
         return None, None
+
+    def _credit_line(self, at: int) -> bool:
+        """Whether ``at`` is on a byline, photo credit or dateline line ("By Ana Roth", "Photo: X/AP",
+        "Getty/Instagram"): short lines whose words say so (``credit`` class); never a speaker."""
+        text = self.reader.text
+        start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+        line = text[start:end if end >= 0 else len(text)].strip()
+        if not line or len(line) > 80:
+            return False
+        words = [w.strip(".:,()/").lower() for w in line.replace("/", " / ").split()]
+        return words[0] == "by" and len(words) <= 8 or any(w in self.words["credit"] for w in words)
 
     def _passive(self, src) -> tuple[str | None, str | None] | None:
         """A source that is the subject of a passive verb is the one acted on, not the speaker:
