@@ -305,14 +305,17 @@ def _names(resolved: ResolvedDocument) -> dict[str, str]:
     return kinds
 
 
-def is_stored(content_hash: str | Sequence[str], url: str | None = None) -> bool:
+def is_stored(content_hash: str | Sequence[str], url: str | None = None, conn: Connection | None = None) -> bool:
     """Whether a text with this content hash (or any of these) is in the KB (so ingest can skip
-    its NLP)."""
+    its NLP). Asked on ``conn`` when given, else on a connection of ``url``."""
+    hashes = [content_hash] if isinstance(content_hash, str) else list(content_hash)
+    query = select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash.in_(hashes)).limit(1)
+    if conn is not None:
+        return conn.execute(query).first() is not None
     from kb.db import get_engine
 
-    hashes = [content_hash] if isinstance(content_hash, str) else list(content_hash)
-    with get_engine(url).connect() as conn:
-        return conn.execute(select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash.in_(hashes))).first() is not None
+    with get_engine(url).connect() as own:
+        return own.execute(query).first() is not None
 
 
 def hashes(raw: RawDocument) -> list[str]:
@@ -404,7 +407,8 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
             c["n_statements"] += 1
             c["n_accusations_made"] += sid in accusers
     for _sid, aid, role in targets:
-        per_actor.setdefault(aid, Counter())[ROLE_COUNTERS[role]] += 1
+        if role in ROLE_COUNTERS:  # rejected, threatened, praised, supported have no actor counter
+            per_actor.setdefault(aid, Counter())[ROLE_COUNTERS[role]] += 1
     add_actor_counts(conn, per_actor)
     speaker_of = {sid: ids[rs.speaker] for sid, rs in zip(statement_ids, resolved.statements) if rs.speaker}
     add_accusations(conn, Counter((speaker_of[sid], aid) for sid, aid, role in targets
@@ -455,6 +459,7 @@ def _statement_row(doc_id: int, rs, ids: dict[str, int], published: date | None,
         "content_text": content[0], "content_start": content[1], "content_end": content[2],
         "kind": a.kind,
         "claim_type": a.claim_type,
+        "event": a.event,
         "sentence_start": a.sentence.start if a.sentence else 0,
         "sentence_end": a.sentence.end if a.sentence else 0,
         "confidence": a.confidence,
