@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     String,
@@ -45,6 +46,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from kb import EXTRACTOR_VERSION
+from kb.claims import link_statements
 from kb.ingest import RawDocument
 from kb.models import (
     AccusationCount,
@@ -59,7 +61,10 @@ from kb.models import (
     Statement,
     StatementTarget,
 )
-from kb.resolve import ResolvedDocument, normalise
+from kb.names import normalise
+
+if TYPE_CHECKING:  # the read side imports this module: no resolver here
+    from kb.resolve.records import ResolvedDocument
 
 CHUNK = 500  # rows per IN (...) list, well under every backend's bound-parameter limit
 
@@ -193,6 +198,40 @@ def resolve_actors(session: Session | Connection, kinds: dict[str, str],
     return ids, len(created)
 
 
+SHORT_KINDS = ("person", "unknown", "organization")
+
+
+def join_short_names(session: Session, kinds: dict[str, str], ids: dict[str, int]) -> int:
+    """Join a person's short name to the one full name the KB holds for it, whichever came first.
+
+    For each surname this document names ("Trump" alone, or the last word of "Donald Trump"): when
+    exactly one person actor's name ends with it, actors named by the bare surname (person or
+    unknown, or an organisation only the NER saw) are merged into that one, and ``ids`` follows. Two full names ("Bill Clinton",
+    "Hillary Clinton") leave the short one apart. Returns the number of actors merged away.
+    """
+    from kb.edit import merge_actors  # edit imports this module
+
+    # A bare surname the NER took for a body ("Harlan said": ORG) is still the person's surname.
+    words = {n.split()[-1] for n, k in kinds.items() if n.split() and n.split()[-1][:1].isupper()
+             and n.split()[-1].isalpha() and (k in ("person", "unknown") or (k == "organization" and " " not in n))}
+    merged = 0
+    conn = _conn(session)
+    for word in sorted(words):
+        fulls = conn.execute(select(ACTOR.c.id).where(ACTOR.c.kind == "person",
+                                                      ACTOR.c.name.like(f"% {word}"))).scalars().all()
+        if len(fulls) != 1:
+            continue
+        shorts = conn.execute(select(ACTOR.c.id).where(ACTOR.c.name == word, ACTOR.c.kind.in_(SHORT_KINDS),
+                                                       ACTOR.c.id != fulls[0])).scalars().all()
+        for short in shorts:
+            merge_actors(session, session.get(Actor, fulls[0]), session.get(Actor, short))
+            for name, aid in ids.items():
+                if aid == short:
+                    ids[name] = fulls[0]
+            merged += 1
+    return merged
+
+
 def get_or_create_actor(session: Session, name: str, kind: str = "unknown") -> tuple[Actor, bool]:
     """The actor a name resolves to through the Alias table, created (with its alias) if new."""
     ids, created = resolve_actors(session, {name: kind})
@@ -285,8 +324,10 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     if doc_id is None:  # a concurrent writer stored the same text a moment ago
         return StoreOutcome("unchanged", conn.execute(by_hash).scalar_one())
 
-    ids, new_actors = resolve_actors(conn, _names(resolved),
-                                     {name: ra.aliases for name, ra in resolved.actors.items()}, tally)
+    names = _names(resolved)
+    ids, new_actors = resolve_actors(conn, names, {name: ra.aliases for name, ra in resolved.actors.items()}, tally)
+    if isinstance(session, Session):
+        new_actors -= join_short_names(session, names, ids)
 
     if resolved.mentions:
         conn.execute(MENTION.insert(), [
@@ -318,6 +359,9 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
         added = conn.execute(_insert_ignore(conn, AFFILIATION, ["person_id", "organization_id", "relation"])
                              .returning(AFFILIATION.c.id), [affiliations[k] for k in sorted(affiliations)])
         tally["affiliations"] += len(added.all())
+
+    if statement_ids:  # each statement joins its claim or starts one (kb.claims), same transaction
+        link_statements(conn, statement_ids, rows)
 
     # Counters last: the rows they lock stay locked only until the commit.
     per_actor: dict[int, Counter] = {}

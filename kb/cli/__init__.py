@@ -10,7 +10,19 @@ import sys
 
 import typer
 
-from kb.cli import actors, bench, browse, db, edit, evaluate, graph, ingest
+from kb.cli import (
+    actors,
+    bench,
+    browse,
+    claims,
+    dashboard,
+    db,
+    edit,
+    evaluate,
+    graph,
+    ingest,
+    train,
+)
 
 
 class _App(typer.Typer):
@@ -39,7 +51,10 @@ app = _App(
 ingest.register(app)
 browse.register(app)
 evaluate.register(app)
+train.register(app)
 bench.register(app)
+dashboard.register(app)
+claims.register(app)
 edit.register(actors.app)
 app.add_typer(actors.app, name="actors")
 app.add_typer(edit.alias_app, name="alias")

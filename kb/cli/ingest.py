@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 # other read-only commands must start without loading a language model.
 
 
-def _load_nlp():
+def _load_nlp(model: str | None = None):
     from kb.nlp import ModelNotFound, load_nlp
 
     try:
-        return load_nlp()
+        return load_nlp(None, model)
     except ModelNotFound as e:
         error(str(e))
         raise typer.Exit(2)
@@ -32,6 +32,8 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders (.txt .html .htm .jsonl .json .csv)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (each runs the whole pipeline)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    metadata: Path = typer.Option(None, "--metadata", "-m",
+                                  help="A .csv/.tsv sidecar with file, title, date, source, url columns."),
 ) -> None:
     """Read documents, extract statements and store them (one transaction per document)."""
     from rich.console import Console
@@ -40,11 +42,21 @@ def ingest(
 
     from kb.db import check_writable
     from kb.ingest import iter_files, read_paths
+    from kb.ingest.sidecar import SidecarError, read_sidecar
     from kb.pipeline import ingest as run_ingest
 
+    sidecar = None
+    if metadata is not None:
+        try:
+            sidecar = read_sidecar(metadata)
+        except SidecarError as e:
+            error(str(e))
+            raise typer.Exit(2)
     check_writable()  # before spaCy loads: a KB that cannot be written stops the run at once
     nlp = _load_nlp()
     console = Console(stderr=True)
+    for line in sidecar.errors if sidecar else ():
+        console.print(f"[red]error:[/red] {escape(line)}", highlight=False, soft_wrap=True)
 
     def on_error(e: IngestError) -> None:
         console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False, soft_wrap=True)
@@ -65,9 +77,11 @@ def ingest(
                 bar.advance(task)
                 last_file = file
 
-        summary = run_ingest(read_paths(paths), nlp, workers=workers, on_error=on_error,
+        summary = run_ingest(read_paths(paths, metadata=sidecar), nlp, workers=workers, on_error=on_error,
                              on_warning=on_warning, on_done=on_done)
 
+    for line in sidecar.unused() if sidecar else ():
+        on_warning(line)
     console.print(summary.line(), highlight=False, soft_wrap=True)
     if summary.stopped:
         console.print(f"[red]error:[/red] stopped: {escape(summary.stopped)}; what was stored stays stored, "
@@ -77,7 +91,7 @@ def ingest(
         console.print("interrupted: what was stored stays stored; run the same command again to store the rest",
                       highlight=False, soft_wrap=True)
         raise typer.Exit(130)
-    if summary.failed:
+    if summary.failed or (sidecar and sidecar.errors):
         raise typer.Exit(1)
 
 
