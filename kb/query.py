@@ -41,8 +41,9 @@ class StatementFilter:
     text: str | None = None  # full-text search; searched as plain text, never parsed as syntax
     speaker: str | None = None  # actor name or alias
     target: str | None = None  # actor name or alias
-    role: str | None = None  # accused | addressed | mentioned (with target)
+    role: str | None = None  # one of kb.models.TARGET_ROLES (with target, or any target)
     claim_type: str | None = None
+    event: str | None = None  # PLOVER event family: DEMAND, DISAPPROVE, REJECT, THREATEN, ...
     kind: str | None = None
     source: str | None = None  # outlet name
     date_from: date | None = None
@@ -262,6 +263,8 @@ def _conditions(session: Session, f: StatementFilter) -> tuple[list, object] | N
         where.append(Statement.source_id == source_id)
     if f.claim_type:
         where.append(Statement.claim_type == f.claim_type)
+    if f.event:
+        where.append(Statement.event == f.event.upper())
     if f.kind:
         where.append(Statement.kind == f.kind)
     if f.date_from:
@@ -293,7 +296,7 @@ _STATEMENT_COLUMNS = (
     Statement.id, Statement.document_id, Document.title.label("document_title"), Statement.published,
     Source.name.label("source"), Actor.name.label("speaker"), Statement.speaker_id, Statement.speaker_text,
     Statement.speaker_start, Statement.speaker_end, Statement.cue_text.label("cue"), Statement.cue_lemma,
-    Statement.cue_start, Statement.cue_end, Statement.kind, Statement.claim_type,
+    Statement.cue_start, Statement.cue_end, Statement.kind, Statement.claim_type, Statement.event,
     Statement.content_text.label("content"), Statement.content_start, Statement.content_end,
     Statement.sentence_start, Statement.sentence_end, Statement.confidence, Statement.flagged,
     Statement.extractor_version,

@@ -327,7 +327,9 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     names = _names(resolved)
     ids, new_actors = resolve_actors(conn, names, {name: ra.aliases for name, ra in resolved.actors.items()}, tally)
     if isinstance(session, Session):
-        new_actors -= join_short_names(session, names, ids)
+        merged = join_short_names(session, names, ids)
+        new_actors -= merged
+        tally["version"] -= merged  # each merge bumped the version: still one bump per stored document
 
     if resolved.mentions:
         conn.execute(MENTION.insert(), [
@@ -376,7 +378,8 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
             c["n_statements"] += 1
             c["n_accusations_made"] += sid in accusers
     for _sid, aid, role in targets:
-        per_actor.setdefault(aid, Counter())[ROLE_COUNTERS[role]] += 1
+        if role in ROLE_COUNTERS:  # rejected, threatened, praised, supported have no actor counter
+            per_actor.setdefault(aid, Counter())[ROLE_COUNTERS[role]] += 1
     add_actor_counts(conn, per_actor)
     speaker_of = {sid: ids[rs.speaker] for sid, rs in zip(statement_ids, resolved.statements) if rs.speaker}
     add_accusations(conn, Counter((speaker_of[sid], aid) for sid, aid, role in targets
@@ -427,6 +430,7 @@ def _statement_row(doc_id: int, rs, ids: dict[str, int], published: date | None,
         "content_text": content[0], "content_start": content[1], "content_end": content[2],
         "kind": a.kind,
         "claim_type": a.claim_type,
+        "event": a.event,
         "sentence_start": a.sentence.start if a.sentence else 0,
         "sentence_end": a.sentence.end if a.sentence else 0,
         "confidence": a.confidence,

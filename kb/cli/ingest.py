@@ -108,6 +108,7 @@ def statement_json(path: str, item) -> list[dict]:
             "speaker": rs.speaker,
             "kind": a.kind,
             "claim_type": a.claim_type,
+            "event": a.event,
             "targets": [{"actor": t.actor, "role": t.role} for t in rs.targets],
         })
     return rows

@@ -18,8 +18,9 @@ NER_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP"
 PRONOUNS = {
     "he": ("person",), "him": ("person",), "she": ("person",), "her": ("person",),
     "it": ("organization", "country", "government", "group"),
-    "they": ("organization", "country", "government", "group", "person"),
-    "them": ("organization", "country", "government", "group", "person"),
+    # "they" is a group, a body or a country, never one person
+    "they": ("organization", "country", "government", "group"),
+    "them": ("organization", "country", "government", "group"),
 }
 GENDERED = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 FIRST_PERSON = {"i", "me", "we", "us"}
