@@ -321,13 +321,34 @@ def check_writable(url: str | None = None) -> None:
 # --- full-text search ----------------------------------------------------------------------
 
 _TERMS = re.compile(r'"([^"]*)"|(\S+)')
+# A search bounds its own size on both backends: a pasted page must not build a query the database
+# (or SQLAlchemy's compiler) chokes on. Every term must match, so the first MAX_SEARCH_TERMS
+# distinct terms still find what the whole text would (and a little more).
+MAX_SEARCH_TERMS = 64
+MAX_TERM_CHARS = 200
 
 
 def search_terms(text: str) -> list[str]:
     """The user's text as plain terms: "quoted phrases" stay together, everything else is words.
-    Terms without a letter or digit are dropped (they cannot match anything)."""
-    terms = (phrase or word for phrase, word in _TERMS.findall((text or "").replace("\x00", " ")))
-    return [t for t in terms if re.search(r"[^\W_]", t)]
+    Terms without a letter or digit are dropped (they cannot match anything), repeats too; at most
+    MAX_SEARCH_TERMS terms of at most MAX_TERM_CHARS characters are kept."""
+    terms: dict[str, str] = {}
+    for phrase, word in _TERMS.findall((text or "").replace("\x00", " ")):
+        term = (phrase or word)[:MAX_TERM_CHARS]
+        if re.search(r"[^\W_]", term):
+            terms.setdefault(term.casefold(), term)
+            if len(terms) == MAX_SEARCH_TERMS:
+                break
+    return list(terms.values())
+
+
+def _all_of(queries: list):
+    """q1 && q2 && ... as a balanced tree: a left-leaning chain of 150 terms overflows the
+    compiler's recursion limit."""
+    if len(queries) == 1:
+        return queries[0]
+    middle = len(queries) // 2
+    return _all_of(queries[:middle]).op("&&")(_all_of(queries[middle:]))
 
 
 def _dialect_name(bind) -> str:
@@ -367,10 +388,8 @@ def fts_search(bind, text: str) -> sa.Select:
                           (-sa.func.bm25(sa.literal_column("statement_fts"))).label("score"))
                 .select_from(STATEMENT_FTS).where(fts_query(bind, text)))
     # Empty tsqueries (stopwords only) drop out of the && chain; if nothing is left, @@ is false.
-    tsquery = None
-    for t in terms:
-        q = sa.func.phraseto_tsquery(sa.literal_column("'english'::regconfig"), sa.literal(t))
-        tsquery = q if tsquery is None else tsquery.op("&&")(q)
+    tsquery = _all_of([sa.func.phraseto_tsquery(sa.literal_column("'english'::regconfig"), sa.literal(t))
+                       for t in terms]) if terms else None
     statement = sa.table("statement", sa.column("id"), sa.column("search_vector"))
     vector = statement.c.search_vector
     return (sa.select(statement.c.id.label("statement_id"),
