@@ -143,6 +143,12 @@ def review(session: Session, limit: int = 50, data_dir: Path | None = None) -> l
             fulls_by_last.setdefault(parts[-1], []).append(row)
             by_bare.setdefault(_initials_dropped(row.name), []).append(row)
 
+    acronyms: dict[str, object] = {}  # "DNC" -> the actor "Democratic National Committee"
+    for row in rows:
+        words = [p for p in row.name.split() if p[:1].isupper()]
+        if len(words) > 1 and row.kind not in ("person",):
+            acronyms.setdefault("".join(p[0] for p in words), row)
+
     def weight(r) -> float:
         return math.log2(2 + r.n_statements * 3 + r.n_mentions)
 
@@ -181,4 +187,16 @@ def review(session: Session, limit: int = 50, data_dir: Path | None = None) -> l
             rest = by_key.get(normalise(" ".join(parts[1:])))
             if rest:
                 add(r, "duplicate", 1.0, f"{rest[0].name!r} with an epithet in front", rest[0])
+        if len(parts) > 2 and r.kind == "person":  # "Universe Alicia Machado": a word glued before a full name
+            tail = by_key.get(normalise(" ".join(parts[-2:])))
+            if tail and tail[0].id != r.id and tail[0].kind == "person":
+                add(r, "duplicate", 0.9, f"{tail[0].name!r} with {parts[0]!r} glued in front", tail[0])
+        if len(parts) == 1 and parts[0].isupper() and len(parts[0]) > 1:
+            full = acronyms.get(parts[0])
+            if full is not None and full.id != r.id:
+                add(r, "duplicate", 0.5, f"the initials of {full.name!r}? (check: initials collide)", full)
+        if len(parts) > 1 and parts[0].replace(".", "").isupper() and len(parts[0].replace(".", "")) <= 3:
+            rest = by_key.get(normalise(" ".join(parts[1:])))  # "U.S. Senate" beside "Senate"
+            if rest and rest[0].id != r.id:
+                add(r, "duplicate", 0.6, f"{rest[0].name!r} with {parts[0]!r} in front", rest[0])
     return sorted(best.values(), key=lambda f: (-f.score, f.name))[:limit]

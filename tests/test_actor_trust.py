@@ -209,3 +209,17 @@ def test_bylines_and_credits_are_never_speakers(nlp, resolver, line):
     credited = read(nlp, resolver, text, [att(text, "Ana Roth", "said", "the harbour would reopen")])
     assert credited.statements[0].attribution.source.start == line.index("Ana Roth")
     assert credited.statements[0].speaker is None
+
+
+def test_a_group_in_a_country_is_a_group_not_the_country(nlp, resolver):
+    text = "Chadian rebels demanded on Monday that the army leave the port."
+    result = read(nlp, resolver, text, [att(text, "Chadian rebels", "demanded", "that the army leave the port")])
+    speaker = result.statements[0].speaker
+    assert speaker is not None and "rebels" in speaker.lower()
+    assert result.actors[speaker].kind == "group"
+
+
+def test_officials_of_a_country_speak_for_it(nlp, resolver):
+    text = "Russian officials said on Monday that the talks had failed."
+    result = read(nlp, resolver, text, [att(text, "Russian officials", "said", "that the talks had failed")])
+    assert result.statements[0].speaker == "Russia"

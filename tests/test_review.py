@@ -27,6 +27,10 @@ ACTORS = [  # name, kind, statements, mentions
     ("Bill Clinton", "person", 5, 9),
     ("Clinton", "person", 3, 4),  # two full names: a weak finding only
     ("Tarik Wellby", "person", 6, 8),  # nothing wrong
+    ("Democratic National Committee", "organization", 4, 9),
+    ("DNC", "organization", 3, 12),
+    ("Alicia Machado", "person", 3, 9),
+    ("Universe Alicia Machado", "person", 1, 5),
 ]
 
 
@@ -58,6 +62,8 @@ def test_review_flags_each_kind_of_trouble(review_kb):
     assert found["Ont"].problem == "junk"
     assert found["EDC"].problem == "kind"
     assert found["Oz"].problem == "duplicate" and found["Oz"].other == "Mehmet Oz"
+    assert found["DNC"].other == "Democratic National Committee"
+    assert found["Universe Alicia Machado"].other == "Alicia Machado"
     for fine in ("Donald Trump", "Hillary Clinton", "Barack Obama", "Russia", "Tarik Wellby", "Bill Clinton"):
         assert fine not in found, found.get(fine)
 

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
+QUANTIFIERS = {"others", "many", "some", "most", "all", "few", "several", "both", "each", "any"}
+
+
 def _main_subject(span) -> bool:
     """Whether a mention is the subject of its sentence's main clause (not of a reported one:
     "Farhan said that Kerry had lied" has Farhan, not Kerry)."""
@@ -61,7 +64,8 @@ class DocumentStatements:
             if att.claim_type == "accusation" and speaker is not None:
                 accuser = speaker
             if speaker is not None:
-                kind = "organization" if rule == "entourage" else kinds.get(speaker) or self.canonical(speaker)[1]
+                kind = {"entourage": "organization", "group": "group"}.get(rule) or kinds.get(speaker) \
+                    or self.canonical(speaker)[1]
                 if speaker not in result.actors:
                     result.add_actor(speaker, kind if kind != "unknown" else ner_kind(att.speaker_label))
                 kinds.setdefault(speaker, result.actors[speaker].kind)
@@ -197,8 +201,26 @@ class DocumentStatements:
             found = self.antecedent(src.start, ("person",))
             return found, "nominal" if found else None
         if head.pos_ == "NOUN":
-            return None, None
+            if low in words["force"] | words["country"] | words["org_head"] | words["state"] \
+                    or low.rstrip("s") in words["state"]:
+                found = self._modifier(head, inside)  # "the Iraqi government", "Russian officials"
+                return (found, "mention") if found else None
+            group = self._group(span, head, inside)
+            return (group, "group") if group else (None, None)
         return None
+
+    def _group(self, span, head, inside) -> str | None:
+        """A group of people of a country is a group of its own, not the country: "Rwandan rebels",
+        "Opposition groups in Zimbabwe" (a plural head with a country among its modifiers)."""
+        if head.tag_ != "NNS" or head.lower_ in QUANTIFIERS \
+                or any(c.lower_ in QUANTIFIERS for c in head.children):
+            return None
+        if not any(m.kind == "country" and head.i in [t.head.i for t in self.doc[m.start:m.end]] + [
+                t.head.head.i for t in self.doc[m.start:m.end] if t.dep_ == "pobj"] for m in inside):
+            return None
+        words = [t for t in span if not (t.i < head.i and t.dep_ == "det")]
+        name = "".join(t.text_with_ws for t in words).strip(" ,")
+        return name[:1].upper() + name[1:] if name else None
 
     def _modifier(self, head, inside) -> str | None:
         """The actor that modifies a head noun: its compound or possessor ("a Quinnipiac poll",
