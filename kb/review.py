@@ -102,7 +102,8 @@ def _junk(name: str, kind: str, w: dict[str, frozenset[str]], surname: bool = Fa
     if any(t in w["thing"] for t in low[1:]) or (len(tokens) == 1 and low[0] in w["thing"]):
         return 0.8, "names a law, plan, project or event, not an actor"
     if kind == "person" and len(tokens) == 1 and len(tokens[0].rstrip(".")) <= 3 and not surname:
-        return 0.7, "an abbreviation taken for a person"
+        sure = 0.8 if tokens[0].isupper() or name.endswith(".") else 0.4
+        return sure, "a name of two or three letters: an abbreviation taken for a person, or a surname alone"
     if kind == "person" and low[0] in w["title"] and len(tokens) > 1:
         return 0.5, f"a title kept in the name ({tokens[0]!r})"
     return None

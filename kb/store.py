@@ -232,6 +232,33 @@ def join_short_names(session: Session, kinds: dict[str, str], ids: dict[str, int
     return merged
 
 
+_PERSON_LABELS, _BODY_LABELS = ("PERSON",), ("ORG",)
+
+
+def settle_kinds(session: Session | Connection, actor_ids: Sequence[int]) -> None:
+    """An actor's person-or-organisation kind by the NER labels of all its mentions, in every
+    document so far: the first document no longer decides ("Patriot Coal" tagged PERSON once and
+    ORG forty times is an organisation). Only person/organization/unknown actors move, and only on
+    a clear majority (twice the other side); lexicon kinds (countries, governments) stay."""
+    if not actor_ids:
+        return
+    conn = _conn(session)
+    votes: dict[int, Counter] = {}
+    query = (select(MENTION.c.actor_id, MENTION.c.label, func.count())
+             .where(MENTION.c.label.in_(_PERSON_LABELS + _BODY_LABELS))
+             .group_by(MENTION.c.actor_id, MENTION.c.label))
+    for aid, label, n in _select_in(conn, query, MENTION.c.actor_id, actor_ids):
+        votes.setdefault(aid, Counter())["person" if label in _PERSON_LABELS else "organization"] += n
+    kinds = dict(_select_in(conn, select(ACTOR.c.id, ACTOR.c.kind), ACTOR.c.id, list(votes)))
+    for aid in sorted(votes):
+        v, kind = votes[aid], kinds.get(aid)
+        if kind not in ("person", "organization", "unknown"):
+            continue
+        for new, other in (("person", "organization"), ("organization", "person")):
+            if kind != new and v[new] >= 2 and v[new] >= 2 * v[other]:
+                conn.execute(update(ACTOR).where(ACTOR.c.id == aid).values(kind=new))
+
+
 def get_or_create_actor(session: Session, name: str, kind: str = "unknown") -> tuple[Actor, bool]:
     """The actor a name resolves to through the Alias table, created (with its alias) if new."""
     ids, created = resolve_actors(session, {name: kind})
@@ -335,6 +362,8 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
         conn.execute(MENTION.insert(), [
             {"document_id": doc_id, "actor_id": ids[m.actor], "start": m.start, "end": m.end,
              "text": m.text, "label": m.label} for m in resolved.mentions])
+
+    settle_kinds(conn, sorted({ids[m.actor] for m in resolved.mentions}))
 
     statement_ids: list[int] = []
     if resolved.statements:

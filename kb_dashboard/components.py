@@ -25,6 +25,7 @@ PAGES = {
     "graph": "views/graph.py",
     "documents": "views/documents.py",
     "ingest": "views/ingest.py",
+    "review": "views/review.py",
 }
 
 CSS = """

@@ -54,6 +54,8 @@ CASES = [
      {"Kestrany": "accused"}),
     ("Veloria issued a reminder to Kestrany that it must honour the treaty.", "issued", "DEMAND",
      {"Kestrany": "addressed"}),
+    ("Veloria warned Kestrany that the talks would fail without new guarantees.", "warned", None,
+     {"Kestrany": "addressed"}),  # warned, addressed, but no threat
     # REJECT: reject, refuse, deny; possessors, modifiers, by/from, infinitives, negated futures
     ("Veloria rejected Kestrany's offer of a ceasefire.", "rejected", "REJECT", {"Kestrany": "rejected"}),
     ("Veloria rejected a Kestranian request to inspect the dam.", "rejected", "REJECT",

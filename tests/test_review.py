@@ -80,3 +80,25 @@ def test_cli_actors_review(review_kb, monkeypatch):
     run = kb_cli(review_kb, monkeypatch)
     rows = json.loads(run("actors", "review", "-f", "json", "-n", "5").output)
     assert len(rows) == 5 and all(r["reason"] for r in rows)
+
+
+def test_dashboard_review_page_lists_and_merges(review_kb, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from kb_dashboard import APP
+
+    monkeypatch.setenv("KB_DATABASE_URL", review_kb)
+    monkeypatch.delenv("KB_READ_ONLY", raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("views/review.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = "\n".join(m.value for m in at.markdown)
+    assert "headline word" in text and "epithet" in text
+    assert not [b for b in at.button if b.key.startswith("rv-merge")]  # edits are off
+    at.session_state["edits"] = True
+    at.run()
+    crooked = _findings(review_kb)["Crooked Hillary Clinton"].actor_id
+    at.button(key=f"rv-merge-{crooked}").click().run()
+    assert not at.exception
+    assert any("merged" in s.value for s in at.success)
+    assert "Crooked Hillary Clinton" not in _findings(review_kb)

@@ -48,6 +48,7 @@ class EventLexicon:
     owner_preps: frozenset[str]
     neutral: frozenset[str]
     actor_nouns: frozenset[str] = frozenset()  # "forces", "government": nouns that name actors
+    addressing: frozenset[str] = frozenset()  # "tell", "warn": their object is the one spoken to
 
     def role_of(self, event: str | None, cue_key: str | None = None) -> str | None:
         """The role of the actor a statement of this family is directed at: the cue verb's own
@@ -87,7 +88,7 @@ def load_events(path: str | Path) -> EventLexicon:
         threat_verbs=frozenset(get("threat_verb")), tolerance=frozenset(get("tolerance")),
         claims=get("claim"), preps=_by_event(path), owner_preps=frozenset(get("owner")),
         neutral=frozenset(get("neutral")),
-        actor_nouns=frozenset(get("actor_noun")),
+        actor_nouns=frozenset(get("actor_noun")), addressing=frozenset(get("addressing")),
     )
 
 

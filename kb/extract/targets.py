@@ -39,6 +39,7 @@ from kb.extract.spans import Found, entities_in
 from kb.extract.types import TargetRef
 
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
+# Without the event lexicon (its "addressing" rows are the list used in the pipeline).
 _ADDRESSING = {"call on", "call upon", "urge", "ask", "appeal to", "tell", "press", "implore"}
 # Nouns that stand for what an actor does ("Russia's insistence"): the possessor is the target.
 _MODIFIERS = ("det", "compound", "amod", "poss", "nmod", "case")
@@ -128,7 +129,7 @@ def find_targets(doc: Doc, found: Found, terms: AccusationTerms,
         targets += [_ref(s, "accused") for s in accused]
     if found.addressee is not None:
         targets.append(_ref(actor_phrase(found.addressee.root), "addressed"))
-    elif verb is not None and found.cue_lemma in _ADDRESSING:
+    elif verb is not None and found.cue_lemma in (events.addressing if events is not None else _ADDRESSING):
         obj = next((c for c in verb.rights if c.dep_ in ("dobj", "dative")), None)
         if obj is not None and any(c.dep_ in ("xcomp", "ccomp") for c in verb.rights):
             targets.append(_ref(actor_phrase(obj), "addressed"))

@@ -89,6 +89,11 @@ class DocumentStatements:
         if src is None:
             found = self.by_name(att.speaker_name)
             return found, "name" if found else None
+        if self._credit_line(src.start):
+            return None, None
+        passive = self._passive(src)
+        if passive is not None:
+            return passive
         inside = mentions.within(src.start, src.end)
         if inside:
             found = self._by_head(att, inside, avoid)
@@ -113,8 +118,9 @@ class DocumentStatements:
         if form in ("it", "they"):  # "The report blames ... It says": the thing, not an actor
             subject = reader.previous_subject(src.start)
             if subject is not None and subject.pos_ == "NOUN" and subject.lower_ not in self.words["org_head"] \
-                    and not mentions.overlapping(subject.idx, subject.idx + len(subject)):
-                return None, None
+                    and not mentions.overlapping(subject.idx, subject.idx + len(subject)) \
+                    and not self._recent_speaker(src.start, PRONOUNS[form]):
+                return None, None  # unless a body spoke just before: "the Times wrote. '...,' it added"
         if form in PRONOUNS:
             found = self.antecedent(src.start, PRONOUNS[form], GENDERED.get(form))
             if found:
@@ -129,6 +135,33 @@ class DocumentStatements:
         found = self.by_name(att.speaker_name)
         if found:
             return found, "name"
+        return None, None
+
+    def _credit_line(self, at: int) -> bool:
+        """Whether ``at`` is on a byline, photo credit or dateline line ("By Ana Roth", "Photo: X/AP",
+        "Getty/Instagram"): short lines whose words say so (``credit`` class); never a speaker."""
+        text = self.reader.text
+        start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+        line = text[start:end if end >= 0 else len(text)].strip()
+        if not line or len(line) > 80:
+            return False
+        words = [w.strip(".:,()/").lower() for w in line.replace("/", " / ").split()]
+        return words[0] == "by" and len(words) <= 8 or any(w in self.words["credit"] for w in words)
+
+    def _passive(self, src) -> tuple[str | None, str | None] | None:
+        """A source that is the subject of a passive verb is the one acted on, not the speaker:
+        "X has been accused of lying by officials" is the officials' (their "by" phrase, or
+        unresolved). None when the source is not such a subject."""
+        span = self.doc.char_span(src.start, src.end, alignment_mode="expand")
+        if span is None or not len(span) or span.root.dep_ != "nsubjpass":
+            return None
+        verb = span.root.head
+        # the parser hangs "by" on the verb (agent) or on a word after it ("of lying by X")
+        for agent in (t for t in verb.subtree if t.lower_ == "by" and t.dep_ in ("agent", "prep")):
+            for obj in (c for c in agent.children if c.dep_ == "pobj"):
+                found = self.mentions.overlapping(obj.idx, obj.idx + len(obj))
+                if found:
+                    return found[0].name, "passive"
         return None, None
 
     def _by_head(self, att, inside, avoid: str | None) -> tuple[str | None, str | None] | None:
@@ -218,6 +251,10 @@ class DocumentStatements:
             found = self.reader.org_name((head.lower_,), head.i)
             if found:
                 return found, "nominal"
+        if definite and head.lower_ in words["outlet"]:  # "the website": the body that spoke last, or named last
+            found = self.antecedent(at, ("organization",))
+            if found:
+                return found, "nominal"
         if head.lower_ in words["role"]:  # "a ministry spokeswoman": the ministry named here
             body = next((c for c in head.children if c.dep_ == "compound" and c.lower_ in words["org_head"]),
                         None)
@@ -264,6 +301,14 @@ class DocumentStatements:
                 break
             if k == sent and m.kind in kinds and self._agrees(m.name, gender) and _main_subject(doc[m.start:m.end]):
                 return m.name
+        return None
+
+    def _recent_speaker(self, at: int, kinds: tuple[str, ...]) -> str | None:
+        """The last speaker of one of ``kinds`` in this sentence or the one before."""
+        sent = self.reader.sentence_of(at)
+        for pos, name, kind in reversed(self.prior):
+            if pos < at and kind in kinds and sent - self.reader.sentence_of(pos) <= 1:
+                return name
         return None
 
     def _agrees(self, name: str, gender: str | None) -> bool:
