@@ -187,13 +187,30 @@ Item = RawDocument | IngestError
 Outcome = Processed | IngestError | None  # None: skipped (``skip`` said so)
 
 
-def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+def batch_chars() -> int:
+    """Characters of text parsed together (KB_BATCH_CHARS): spaCy's memory follows the text in
+    one nlp.pipe call, not the number of documents, so batches are bounded by characters."""
+    import os
+
+    return int(os.environ.get("KB_BATCH_CHARS") or 60_000)
+
+
+def _batches(items: Iterable[Item], size: int, chars: int | None = None) -> Iterator[list[Item]]:
+    """Batches of at most ``size`` items and (past the first text) ``chars`` characters of text:
+    eight news articles go together, a long part goes alone."""
+    chars = batch_chars() if chars is None else chars
     batch: list[Item] = []
+    total = 0
     for item in items:
+        n = len(item.text) if isinstance(item, RawDocument) else 0
+        if batch and total + n > chars:
+            yield batch
+            batch, total = [], 0
         batch.append(item)
+        total += n
         if len(batch) == size:
             yield batch
-            batch = []
+            batch, total = [], 0
     if batch:
         yield batch
 

@@ -245,3 +245,12 @@ def test_workers_die_with_a_killed_kb_ingest(sqlite_url, tmp_path):
     gone, alive = psutil.wait_procs(workers, timeout=30)
     assert not alive, f"{len(alive)} workers outlived kb ingest"
     assert count_documents(sqlite_url) < len(paths)
+
+
+def test_batches_are_bounded_by_characters_and_long_parts_go_alone():
+    from kb.pipeline import _batches
+
+    docs = [RawDocument("x" * n, f"d{i}") for i, n in enumerate([5_000] * 10 + [200_000] + [5_000] * 3)]
+    sizes = [[len(d.text) for d in b] for b in _batches(docs, 8, chars=60_000)]
+    assert sizes == [[5_000] * 8, [5_000] * 2, [200_000], [5_000] * 3]
+    assert all(sum(b) <= 60_000 or len(b) == 1 for b in sizes)
