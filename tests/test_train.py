@@ -96,3 +96,22 @@ def test_evaluate_refuses_a_folder_that_is_not_a_model(tmp_path, monkeypatch, sq
     gold = _small_gold(tmp_path, 1)
     result = kb_cli(sqlite_url, monkeypatch)("evaluate", str(gold), "--model", str(tmp_path), code=2)
     assert "not an attribution model" in result.stderr
+
+
+def test_min_confidence_filters_statements(db_url, monkeypatch, nlp):
+    """Migration 0011's index and the filter, on SQLite and PostgreSQL."""
+    import sqlalchemy as sa
+
+    from kb.db import get_engine
+
+    build_kb(db_url, [SEED_TEXT], nlp)
+    assert "ix_statement_confidence" in {i["name"] for i in sa.inspect(get_engine(db_url)).get_indexes("statement")}
+    run = kb_cli(db_url, monkeypatch)
+    rows = json.loads(run("statements", "--format", "json", "--limit", "100").stdout)
+    confidences = sorted(r["confidence"] for r in rows)
+    cut = confidences[len(confidences) // 2]
+    kept = json.loads(run("statements", "--min-confidence", str(cut), "--format", "json", "--limit", "100").stdout)
+    assert kept and all(r["confidence"] >= cut for r in kept)
+    assert len(kept) == sum(c >= cut for c in confidences) < len(rows) or cut == confidences[0]
+    table = run("statements", "--limit", "3").stdout
+    assert "conf" in table
