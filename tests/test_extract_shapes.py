@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from kb.config import DATA_DIR
 from kb.extract.nouns import load_noun_cues, noun_cues
 from kb.extract.spans import string_ids
-from kb.config import DATA_DIR
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,14 @@ from kb.models import Claim, ClaimKey, ClaimStatement, Statement
 CLAIM, KEY, LINK, STATEMENT = Claim.__table__, ClaimKey.__table__, ClaimStatement.__table__, Statement.__table__
 # Cosine at which a new wording joins a known claim. Chosen by cross-validation on Emergent
 # (docs/claims.md); KB_CLAIMS_THRESHOLD overrides it.
-THRESHOLD = float(os.environ.get("KB_CLAIMS_THRESHOLD") or 0.7)
+THRESHOLD = float(os.environ.get("KB_CLAIMS_THRESHOLD") or 0.55)
+LEXICAL = 0.5  # weight of content-word overlap against the cosine in the join score
 CANDIDATES = 8
+
+
+def join_score(cosine: float, text: str, claim: str, weight: float = LEXICAL) -> float:
+    """How well a wording fits a claim: the cosine, fused with the content words they share."""
+    return (cosine + weight * T.overlap(text, claim)) / (1 + weight)
 
 
 def enabled() -> bool:
@@ -80,7 +86,8 @@ class _Linker:
             self.new_vecs.append(vector)
         return cid
 
-    def _nearest(self, vector: np.ndarray) -> tuple[int | None, float]:
+    def _nearest(self, vector: np.ndarray, text: str) -> tuple[int | None, float]:
+        """The claim ``text`` joins (None: it starts one) and its join score."""
         scored: dict[int, float] = {}
         if self.index is not None:
             if len(self.index):
@@ -93,13 +100,15 @@ class _Linker:
         if self.new_ids:
             sims = np.stack(self.new_vecs) @ vector
             scored.update(zip(self.new_ids, sims.tolist()))
-        good = {cid: s for cid, s in scored.items() if s >= self.threshold}
-        if not good:
-            return None, max(scored.values(), default=0.0)
-        alive = _claims(self.conn, [c for c in good if c not in self.texts])  # merged-away claims drop out
-        self.texts.update(alive)
-        best = max((c for c in good if c in self.texts), key=good.get, default=None)
-        return best, good.get(best, 0.0)
+        scored = {c: s for c, s in scored.items() if s >= self.threshold - 0.3}  # cannot reach it
+        if not scored:
+            return None, 0.0
+        self.texts.update(_claims(self.conn, [c for c in scored if c not in self.texts]))  # merged-away drop out
+        fused = {c: join_score(s, text, self.texts[c]) for c, s in scored.items() if c in self.texts}
+        best = max(fused, key=fused.get, default=None)
+        if best is None or fused[best] < self.threshold:
+            return None, fused.get(best, 0.0)
+        return best, fused[best]
 
     def link(self, rows: list[dict]) -> None:
         """``rows``: statement dicts with ``id``, ``content_text``, ``claim_type``, ``cue_lemma``,
@@ -138,7 +147,7 @@ class _Linker:
             if xkey in self.key_claim:  # the same wording twice in this batch
                 self._join(row, ct, self.key_claim[xkey], 1.0, "exact", xkey, bands)
                 continue
-            cid, sim = self._nearest(vec)
+            cid, sim = self._nearest(vec, ct)
             if cid is None:
                 cid = self._create(ct, vec, row["id"], row.get("published"))
                 self._join(row, ct, cid, 1.0, "new", xkey, bands)

@@ -66,3 +66,16 @@ def band_keys(text: str) -> list[str]:
         digest = hashlib.sha1(m.hashvalues[b * rows:(b + 1) * rows].tobytes()).hexdigest()[:16]
         keys.append(f"b{b}:{digest}")
     return keys
+
+
+def content_words(text: str) -> set[str]:
+    from kb.claims.stance import lexicon
+
+    stop = lexicon().get("stop", set())
+    return {w for w in words(text) if w not in stop}
+
+
+def overlap(a: str, b: str) -> float:
+    """Jaccard of content words: what two wordings of one claim share besides meaning."""
+    sa, sb = content_words(a), content_words(b)
+    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0

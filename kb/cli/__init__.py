@@ -10,7 +10,19 @@ import sys
 
 import typer
 
-from kb.cli import actors, bench, browse, claims, dashboard, db, edit, evaluate, graph, ingest, train
+from kb.cli import (
+    actors,
+    bench,
+    browse,
+    claims,
+    dashboard,
+    db,
+    edit,
+    evaluate,
+    graph,
+    ingest,
+    train,
+)
 
 
 class _App(typer.Typer):

@@ -74,9 +74,10 @@ def show(claim_id: Annotated[int, typer.Argument(help="Claim id (first column of
         out.print(Text("Sources: " + "; ".join(f"{s['source']} ({s['statements']})" for s in c["sources_list"])))
     emit([{"day": t["day"] or "(undated)", **{k: t.get(k, 0) for k in ("asserts", "denies", "questions", "reports")}}
           for t in c["timeline"]], ["day", "asserts", "denies", "questions", "reports"], title="Timeline")
-    emit([{**s, "speaker": s["speaker"] or (f"({s['speaker_text']})" if s["speaker_text"] else ""),
-           "document": s["document_title"] or s["document_path"]} for s in c["statements_list"]],
-         ["id", "published", "speaker", "stance", "cue", "content", "document", "method"], title="Statements")
+    emit([{**s, "speaker": s["speaker"] or (f"({s['speaker_text']})" if s["speaker_text"] else "")}
+          for s in c["statements_list"]],
+         ["id", "published", "speaker", "stance", "content", "source", "document_id"], title="Statements")
+    note("a statement in its sentence: kb show-statement ID")
 
 
 @app.command("match")
