@@ -19,6 +19,10 @@ import numpy as np
 from kb.evaluate.polnear import GoldDocument, load_gold_dir
 
 
+def _log(message: str) -> None:
+    sys.stderr.write(message)  # looked up at each call: the CLI's stderr may change between runs
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("KB_CACHE_DIR") or Path.home() / ".cache" / "kb")
 
@@ -31,11 +35,12 @@ def _key(docs: list[GoldDocument], model_name: str) -> str:
     return h.hexdigest()[:16]
 
 
-def parsed(gold: list[GoldDocument], nlp, log=sys.stderr.write):
+def parsed(gold: list[GoldDocument], nlp, log=None):
     """The gold texts parsed by ``nlp``'s spaCy stages (kb components off), from the cache when
     the same texts were parsed before by the same model."""
     from spacy.tokens import DocBin
 
+    log = log or _log
     base = [n for n in nlp.pipe_names if not n.startswith("kb_")]
     key = _key(gold, f"{nlp.meta.get('name')}-{nlp.meta.get('version')}")
     path = cache_dir() / f"parsed-{key}.spacy"
@@ -50,6 +55,9 @@ def parsed(gold: list[GoldDocument], nlp, log=sys.stderr.write):
     docs, bin_ = [], DocBin(store_user_data=False)
     with nlp.select_pipes(enable=base):
         for i, doc in enumerate(nlp.pipe((g.text for g in gold), batch_size=16)):
+            # the cache keeps tensors as float16: round now too, so a first (parsing) run trains
+            # on exactly what a cached run reads
+            doc.tensor = doc.tensor.astype(np.float16).astype(np.float32)
             docs.append(doc)
             bin_.add(doc)
             if (i + 1) % 100 == 0:
@@ -146,12 +154,13 @@ def _fit(rows, cfg: dict, n_buckets: int):
     return fit(ids, dense, y, n_buckets, l2=cfg["l2"], max_iter=cfg["max_iter"])
 
 
-def train_model(ex: Examples, config: dict, log=sys.stderr.write):
+def train_model(ex: Examples, config: dict, log=None):
     """The model from labelled rows: the keep classifier calibrated on held-out folds (split by
     document), then refitted on everything; the two boundary scorers."""
     from kb.extract.model import AttributionModel
     from kb.extract.model.linear import platt
 
+    log = log or _log
     cfg, decide = config["train"], config["decide"]
     n = cfg["buckets"]
     if not ex.keep:
@@ -181,11 +190,12 @@ def train_model(ex: Examples, config: dict, log=sys.stderr.write):
 
 
 def train(gold_dirs: list[Path | str], out: Path | str, config_path: Path | str | None = None,
-          log=sys.stderr.write):
+          log=None):
     """Train on the gold folders and write the model to ``out``; returns the model."""
     from kb.extract.component import AttributionExtractor
     from kb.nlp import load_base_model
 
+    log = log or _log
     config = load_config(config_path)
     nlp = load_base_model()
     extractor = AttributionExtractor(nlp, model="-")

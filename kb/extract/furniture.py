@@ -16,10 +16,8 @@ from kb.extract.spans import Found
 
 @lru_cache(maxsize=4)
 def load_furniture(path: str) -> re.Pattern | None:
-    p = Path(path)
-    if not p.exists():
-        return None
-    patterns = [line.strip() for line in p.read_text(encoding="utf-8").splitlines()
+    """The patterns of data/furniture.tsv as one expression (a missing file raises)."""
+    patterns = [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
                 if line.strip() and not line.startswith("#")]
     return re.compile("|".join(f"(?:{x})" for x in patterns), re.IGNORECASE | re.MULTILINE) if patterns else None
 

@@ -36,12 +36,9 @@ _LIGHT = {"make", "voice", "issue", "level", "repeat", "offer", "express", "give
 
 @lru_cache(maxsize=4)
 def load_noun_cues(path: str) -> dict[str, tuple[str, float]]:
-    """noun lemma -> (claim type, precision) from data/noun_cues.tsv."""
+    """noun lemma -> (claim type, precision) from data/noun_cues.tsv (a missing file raises)."""
     out = {}
-    p = Path(path)
-    if not p.exists():
-        return out
-    for line in p.read_text(encoding="utf-8").splitlines():
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#") and not line.startswith("noun\t"):
             noun, claim_type, _annotated, _seen, precision = line.split("\t")[:5]
             out[noun] = (claim_type, float(precision))
