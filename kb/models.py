@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Optional
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 ACTOR_KINDS = ("person", "organization", "country", "government", "group", "unknown")
 STATEMENT_KINDS = ("direct", "indirect", "mixed", "according_to")
-TARGET_ROLES = ("accused", "addressed", "mentioned")
+# How a statement's target figures (docs/events.md): the directed roles, then "mentioned".
+TARGET_ROLES = ("accused", "addressed", "rejected", "threatened", "praised", "supported", "mentioned")
+# PLOVER's verbal event families (kb.extract.events): conflict, then cooperation.
+EVENT_FAMILIES = ("DEMAND", "DISAPPROVE", "REJECT", "THREATEN", "AGREE", "SUPPORT", "CONCEDE", "CONSULT")
 AFFILIATION_RELATIONS = ("member_of", "part_of")
 
 
@@ -71,7 +74,7 @@ class Alias(SQLModel, table=True):
     """Normalised surface form -> actor. One actor per form; analysts can edit."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    form: str = Field(unique=True, index=True)  # kb.resolve.normalise(surface)
+    form: str = Field(unique=True, index=True)  # kb.names.normalise(surface)
     surface: str  # as first seen or as typed by the analyst
     actor_id: int = Field(foreign_key="actor.id", index=True)
     origin: str = "extracted"  # lexicon | extracted | analyst
@@ -91,7 +94,9 @@ class Statement(SQLModel, table=True):
     __table_args__ = (
         Index("ix_statement_speaker_published", "speaker_id", "published"),
         Index("ix_statement_claim_type_published", "claim_type", "published"),
+        Index("ix_statement_event_published", "event", "published"),
         Index("ix_statement_source_id", "source_id", "id"),  # an outlet's statements, newest first
+        Index("ix_statement_confidence", "confidence"),  # --min-confidence (migration 0011)
         # The few flagged statements, so "all minus flagged" counts never test every row.
         Index("ix_statement_flagged", "id", sqlite_where=text("flagged = 1"), postgresql_where=text("flagged")),
     )
@@ -111,8 +116,11 @@ class Statement(SQLModel, table=True):
     content_end: Optional[int] = None
     kind: str = Field(index=True)  # direct | indirect | mixed | according_to
     claim_type: str = Field(index=True)
+    event: Optional[str] = None  # PLOVER event family (EVENT_FAMILIES), None where none applies
     sentence_start: int = 0
     sentence_end: int = 0
+    # The attribution model's calibrated probability that the statement is right (kb.extract.model;
+    # the rules' precision estimate when no model ran).
     confidence: float = 1.0
     extractor_version: str = ""
     published: Optional[date] = Field(default=None, index=True)  # copied from Document for date filters
@@ -130,7 +138,7 @@ class StatementTarget(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id", index=True)
     actor_id: int = Field(foreign_key="actor.id", index=True)
-    role: str = Field(index=True)  # accused | addressed | mentioned
+    role: str = Field(index=True)  # one of TARGET_ROLES
     text: Optional[str] = None  # surface form in the statement
 
 
@@ -193,3 +201,58 @@ class ActorMonth(SQLModel, table=True):
     month: str = Field(default="", primary_key=True)
     n_statements: int = 0
     n_about: int = 0
+
+
+CLAIM_STANCES = ("asserts", "denies", "questions", "reports")
+
+
+class Claim(SQLModel, table=True):
+    """One claim: the statements that make, repeat, deny, question or report it (kb.claims).
+
+    Counters and dates are recounted from ``claim_statement`` whenever a statement joins or an
+    analyst edits the claim, so listings read one row.
+    """
+
+    __table_args__ = (
+        Index("ix_claim_spread", "n_speakers", "n_statements"),  # claims by spread
+        Index("ix_claim_last_seen", "last_seen"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))  # canonical wording
+    vector: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary))  # float16 unit vector
+    first_seen: Optional[date] = None
+    last_seen: Optional[date] = None
+    first_statement_id: Optional[int] = None
+    n_statements: int = _counter()
+    n_speakers: int = _counter()
+    n_documents: int = _counter()
+    n_sources: int = _counter()
+    n_asserts: int = _counter()
+    n_denies: int = _counter()
+    n_questions: int = _counter()
+    n_reports: int = _counter()
+    origin: str = "ingest"  # ingest | recluster | analyst
+
+
+class ClaimKey(SQLModel, table=True):
+    """Cheap keys of a claim's wordings: exact ("x:...") and MinHash band ("b<i>:...") keys."""
+
+    __tablename__ = "claim_key"
+
+    key: str = Field(primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+
+
+class ClaimStatement(SQLModel, table=True):
+    """A statement's claim and its stance toward it."""
+
+    __tablename__ = "claim_statement"
+
+    # A deleted statement takes its link with it.
+    statement_id: int = Field(sa_column=Column(Integer, ForeignKey("statement.id", ondelete="CASCADE"),
+                                               primary_key=True))
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    stance: str = "asserts"  # asserts | denies | questions | reports
+    similarity: float = 1.0
+    method: str = "new"  # new | exact | near | meaning | analyst

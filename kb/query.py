@@ -30,7 +30,7 @@ from kb.models import (
     Statement,
     StatementTarget,
 )
-from kb.resolve import normalise
+from kb.names import normalise
 
 CONTEXT_CHARS = 300  # characters of document text shown around a statement's sentence
 MAX_LIMIT = 1000
@@ -41,14 +41,16 @@ class StatementFilter:
     text: str | None = None  # full-text search; searched as plain text, never parsed as syntax
     speaker: str | None = None  # actor name or alias
     target: str | None = None  # actor name or alias
-    role: str | None = None  # accused | addressed | mentioned (with target)
+    role: str | None = None  # one of kb.models.TARGET_ROLES (with target, or any target)
     claim_type: str | None = None
+    event: str | None = None  # PLOVER event family: DEMAND, DISAPPROVE, REJECT, THREATEN, ...
     kind: str | None = None
     source: str | None = None  # outlet name
     date_from: date | None = None
     date_to: date | None = None
     document_id: int | None = None
     include_flagged: bool = False
+    min_confidence: float | None = None  # the attribution model's confidence, 0..1
 
 
 @dataclass
@@ -261,6 +263,8 @@ def _conditions(session: Session, f: StatementFilter) -> tuple[list, object] | N
         where.append(Statement.source_id == source_id)
     if f.claim_type:
         where.append(Statement.claim_type == f.claim_type)
+    if f.event:
+        where.append(Statement.event == f.event.upper())
     if f.kind:
         where.append(Statement.kind == f.kind)
     if f.date_from:
@@ -269,6 +273,8 @@ def _conditions(session: Session, f: StatementFilter) -> tuple[list, object] | N
         where.append(Statement.published <= f.date_to)
     if f.document_id is not None:
         where.append(Statement.document_id == f.document_id)
+    if f.min_confidence is not None:
+        where.append(Statement.confidence >= f.min_confidence)
     if f.text and f.text.strip():
         # Words (stemmed) and "quoted phrases" in the content, speaker or cue; a text without any
         # word matches nothing. SQLite's FTS5 index hands out matches newest first (rowid DESC):
@@ -290,7 +296,7 @@ _STATEMENT_COLUMNS = (
     Statement.id, Statement.document_id, Document.title.label("document_title"), Statement.published,
     Source.name.label("source"), Actor.name.label("speaker"), Statement.speaker_id, Statement.speaker_text,
     Statement.speaker_start, Statement.speaker_end, Statement.cue_text.label("cue"), Statement.cue_lemma,
-    Statement.cue_start, Statement.cue_end, Statement.kind, Statement.claim_type,
+    Statement.cue_start, Statement.cue_end, Statement.kind, Statement.claim_type, Statement.event,
     Statement.content_text.label("content"), Statement.content_start, Statement.content_end,
     Statement.sentence_start, Statement.sentence_end, Statement.confidence, Statement.flagged,
     Statement.extractor_version,

@@ -140,8 +140,8 @@ def period_label(first: date | None, last: date | None) -> str:
     return f"{first:%b}{nb}{first:%Y}{nb}– {last:%b}{nb}{last:%Y}"
 
 
-FILTER_PARAMS = ("q", "speaker", "target", "role", "claim_type", "kind", "source", "from", "to",
-                 "document")
+FILTER_PARAMS = ("q", "speaker", "target", "role", "claim_type", "event", "kind", "source", "from",
+                 "to", "document", "min_conf")
 
 
 def filter_from_params(params: Mapping[str, Any]):
@@ -156,20 +156,30 @@ def filter_from_params(params: Mapping[str, Any]):
 
     return StatementFilter(
         text=text("q"), speaker=text("speaker"), target=text("target"), role=text("role"),
-        claim_type=text("claim_type"), kind=text("kind"), source=text("source"),
+        claim_type=text("claim_type"), event=text("event"), kind=text("kind"), source=text("source"),
         date_from=date_param(params, "from"), date_to=date_param(params, "to"),
-        document_id=int_param(params, "document"),
+        document_id=int_param(params, "document"), min_confidence=_fraction(text("min_conf")),
     )
+
+
+def _fraction(value: str | None) -> float | None:
+    """A confidence threshold from a URL: a number in (0, 1], else None."""
+    try:
+        x = float(value) if value else None
+    except ValueError:
+        return None
+    return x if x is not None and 0 < x <= 1 else None
 
 
 def filter_to_params(f) -> dict[str, str]:
     """The inverse of ``filter_from_params``: only the fields that are set."""
     values = {
         "q": f.text, "speaker": f.speaker, "target": f.target, "role": f.role,
-        "claim_type": f.claim_type, "kind": f.kind, "source": f.source,
+        "claim_type": f.claim_type, "event": f.event, "kind": f.kind, "source": f.source,
         "from": f.date_from.isoformat() if f.date_from else None,
         "to": f.date_to.isoformat() if f.date_to else None,
         "document": f.document_id,
+        "min_conf": f.min_confidence or None,
     }
     return {k: str(v) for k, v in values.items() if v not in (None, "")}
 

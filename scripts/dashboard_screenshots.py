@@ -39,7 +39,7 @@ def shots(kb_path: Path) -> list[tuple[str, str, str | None]]:
         ("statement-detail.png", f"statements?statement={kovac_accuses[0]}", "mark.kb-sentence"),
         ("actor.png", f"actor?actor={actors['Daria Kovac']}", ".kb-card"),
         ("actor-not-found.png", "actor?actor=99999", None),
-        ("graph.png", "graph", "iframe"),
+        ("graph.png", "graph", "table.kb-pairs"),
         ("documents.png", "documents", None),
         ("document-reader.png", f"documents?document={kovac_accuses[1]}&statement={kovac_accuses[0]}",
          "#kb-selected"),
@@ -70,7 +70,7 @@ def main() -> None:
                     page.goto(f"{site}/{path}")
                     _settle(page)
                     page.locator(wait or "h1").first.wait_for(timeout=60_000)
-                    page.wait_for_timeout(2500 if path == "graph" else 800)
+                    page.wait_for_timeout(6000 if path == "graph" else 800)
                     _settle(page)
                     page.screenshot(path=str(args.out / name))
                     print(f"{args.out / name}  ({path or '/'})")

@@ -5,23 +5,24 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kb.cli.output import error
-from kb.ingest import IngestError, iter_files, read_paths
-from kb.pipeline import ingest as run_ingest
-from kb.pipeline import process_paths
+
+if TYPE_CHECKING:
+    from kb.ingest import IngestError
+
+# kb.pipeline (and so spaCy) is imported inside the commands that run it: `kb stats` and the
+# other read-only commands must start without loading a language model.
 
 
-def _load_nlp():
+def _load_nlp(model: str | None = None):
     from kb.nlp import ModelNotFound, load_nlp
 
     try:
-        return load_nlp()
+        return load_nlp(None, model)
     except ModelNotFound as e:
         error(str(e))
         raise typer.Exit(2)
@@ -35,7 +36,14 @@ def ingest(
                                   help="A .csv/.tsv sidecar with file, title, date, source, url columns."),
 ) -> None:
     """Read documents, extract statements and store them (one transaction per document)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kb.db import check_writable
+    from kb.ingest import iter_files, read_paths
     from kb.ingest.sidecar import SidecarError, read_sidecar
+    from kb.pipeline import ingest as run_ingest
 
     sidecar = None
     if metadata is not None:
@@ -44,6 +52,7 @@ def ingest(
         except SidecarError as e:
             error(str(e))
             raise typer.Exit(2)
+    check_writable()  # before spaCy loads: a KB that cannot be written stops the run at once
     nlp = _load_nlp()
     console = Console(stderr=True)
     for line in sidecar.errors if sidecar else ():
@@ -73,11 +82,15 @@ def ingest(
 
     for line in sidecar.unused() if sidecar else ():
         on_warning(line)
-    console.print(
-        f"documents: {summary.new} new, {summary.unchanged} unchanged, {summary.failed} failed; "
-        f"statements: {summary.statements}; new actors: {summary.actors}",
-        highlight=False,
-    )
+    console.print(summary.line(), highlight=False, soft_wrap=True)
+    if summary.stopped:
+        console.print(f"[red]error:[/red] stopped: {escape(summary.stopped)}; what was stored stays stored, "
+                      "run the same command again to store the rest", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    if summary.interrupted:
+        console.print("interrupted: what was stored stays stored; run the same command again to store the rest",
+                      highlight=False, soft_wrap=True)
+        raise typer.Exit(130)
     if summary.failed or (sidecar and sidecar.errors):
         raise typer.Exit(1)
 
@@ -95,6 +108,7 @@ def statement_json(path: str, item) -> list[dict]:
             "speaker": rs.speaker,
             "kind": a.kind,
             "claim_type": a.claim_type,
+            "event": a.event,
             "targets": [{"actor": t.actor, "role": t.role} for t in rs.targets],
         })
     return rows
@@ -106,6 +120,7 @@ def extract(
     workers: int = typer.Option(1, "--workers", "-w", min=1),
 ) -> None:
     """Run the pipeline without storing; print one JSON object per statement."""
+    from kb.pipeline import process_paths
     from kb.resolve import Resolver
 
     if format != "jsonl":

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from kb.graph import rank
 from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
 
-FORMAT = "kb-graph/3"  # bump when the graph's shape or the build's meaning changes
+FORMAT = "kb-graph/4"  # bump when the graph's shape or the build's meaning changes
 
 
 def fingerprint(session: Session, token: str) -> str:

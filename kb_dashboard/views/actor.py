@@ -35,6 +35,10 @@ if wanted is not None:  # the list for the picker and this profile, fetched side
     actors, found = ui.q_all((query.list_actors, None, None, 1000), (query.actor_profile, wanted, 50))
     if found is None:
         st.title("Actor profile")
+        if ui.edits_enabled():  # the edit that just removed it (a merge, "not an actor") says so
+            import edits
+
+            edits.show_message()
         st.error(f"Not found: there is no actor with id {wanted} (it may have been merged or "
                  "deleted).")
         st.page_link(ui.PAGES["actor"], label="Pick an actor", icon=":material/person:",
@@ -175,9 +179,9 @@ with right:
             df = pd.DataFrame(rows)
             df["start"] = pd.to_datetime(df["start"])
             df["end"] = pd.to_datetime(df["end"]) + pd.Timedelta(days=1)
-            st.altair_chart(alt.Chart(df).mark_bar(opacity=0.75).encode(
+            st.altair_chart(alt.Chart(df).mark_rect(opacity=0.6, stroke="white").encode(
                 x=alt.X("start:T", title=None), x2="end:T", y=alt.Y("count:Q", title="statements",
-                                                                     stack=None),
+                                                                     stack=None), y2=alt.datum(0),
                 color=alt.Color("statements:N", title=None),
                 tooltip=["period:N", "statements:N", "count:Q"]), height=260, width="stretch")
         else:

@@ -187,7 +187,8 @@ with side:
             for kind, (colour, _) in ui.KIND_STYLE.items()) + "<br>" + "".join(
             f'<span style="display:inline-block;margin:0 .8rem .3rem 0">'
             f'<span style="display:inline-block;width:1.2rem;height:.2rem;background:{ui.EDGE_COLOUR[t]};'
-            f'vertical-align:middle;margin-right:.3rem"></span>{t}</span>' for t in types))
+            f'vertical-align:middle;margin-right:.3rem"></span>{t}'
+            f'{" · " + model.EDGE_EVENTS[t] if t in model.EDGE_EVENTS else ""}</span>' for t in types))
 
 st.subheader("Who accuses whom most")
 pairs = ui.q(dash_queries.accusation_pairs, 25)
@@ -199,7 +200,7 @@ else:
         f'{esc(p["accuser"])}</a></td><td>→</td><td><a href="{esc(href("actor", actor=p["accused_id"]))}" '
         f'target="_self">{esc(p["accused"])}</a></td><td style="text-align:right">'
         f'<a href="{esc(href("statements", speaker=p["accuser"], target=p["accused"], role="accused"))}" '
-        f'target="_self">{p["count"]:,} statements</a></td></tr>'
+        f'target="_self">{p["count"]:,} statement{"s" if p["count"] != 1 else ""}</a></td></tr>'
         for i, p in enumerate(pairs, 1))
     st.html('<table class="kb-pairs" style="width:100%;max-width:52rem"><tr><th>#</th><th>accuser</th>'
             f'<th></th><th>accused</th><th style="text-align:right">evidence</th></tr>{rows}</table>')

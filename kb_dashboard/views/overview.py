@@ -63,8 +63,9 @@ if dated:
     df = pd.DataFrame(dated)
     df["start"] = pd.to_datetime(df["start"])
     df["end"] = pd.to_datetime(df["end"]) + pd.Timedelta(days=1)
-    chart = alt.Chart(df).mark_bar(color="#2f6fdb").encode(
+    chart = alt.Chart(df).mark_rect(color="#2f6fdb", stroke="white").encode(
         x=alt.X("start:T", title=None), x2="end:T", y=alt.Y("count:Q", title="statements"),
+        y2=alt.datum(0),
         tooltip=[alt.Tooltip("period:N", title=bucket), alt.Tooltip("count:Q", title="statements")])
     st.altair_chart(chart, height=260, width="stretch")
     busiest = sorted(dated, key=lambda r: -r["count"])[:6]
