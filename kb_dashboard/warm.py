@@ -9,7 +9,9 @@ def warm_up() -> None:
     import altair  # noqa: F401
     import networkx  # noqa: F401
     import pandas  # noqa: F401
-    import st_link_analysis  # noqa: F401
+
+    # Not st_link_analysis: a Streamlit component registers itself when imported, which must
+    # happen inside the running app (imported here, its frontend was never served).
 
     from kb import query
     from kb.config import get_settings
