@@ -20,7 +20,7 @@ from kb.names import normalise
 from kb.store import bump_counters, recount_actors
 
 __all__ = ["ActorNotFound", "AliasConflict", "EditError", "add_alias", "flag_statement", "list_aliases",
-           "merge_actors", "remove_alias", "rename_actor"]
+           "merge_actors", "not_an_actor", "remove_alias", "rename_actor", "set_kind"]
 
 
 class EditError(ValueError):
@@ -53,7 +53,15 @@ def _after_commit_drop_graph(session: Session) -> None:
 
 
 def _actor(session: Session, name_or_actor) -> Actor:
-    return name_or_actor if isinstance(name_or_actor, Actor) else find_actor(session, name_or_actor)
+    """An Actor, its id (the dashboard's buttons) or a name typed by the analyst (the CLI)."""
+    if isinstance(name_or_actor, Actor):
+        return name_or_actor
+    if isinstance(name_or_actor, int):
+        actor = session.get(Actor, name_or_actor)
+        if actor is None:
+            raise ActorNotFound(f"no actor with id {name_or_actor}")
+        return actor
+    return find_actor(session, name_or_actor)
 
 
 def _uses(session: Session, actor_id: int) -> int:
@@ -245,3 +253,49 @@ def flag_statement(session: Session, statement_id: int, flagged: bool = True) ->
         bump_counters(session)
     _after_commit_drop_graph(session)
     return f"statement {statement_id} {'flagged' if flagged else 'unflagged'}"
+
+
+def set_kind(session: Session, actor, kind: str) -> str:
+    """Change what an actor is (person, organization, country, government, group, unknown)."""
+    from kb.models import ACTOR_KINDS
+
+    actor = _actor(session, actor)
+    if kind not in ACTOR_KINDS:
+        raise EditError(f"unknown kind {kind!r} (use {', '.join(ACTOR_KINDS)})")
+    old, actor.kind = actor.kind, kind
+    session.flush()
+    bump_counters(session)
+    _after_commit_drop_graph(session)
+    return f"{actor.name!r} is now a {kind} (was {old})"
+
+
+def not_an_actor(session: Session, actor) -> str:
+    """Delete an actor the extractor made from junk ("HALDEN", "Selo"). Its statements stay with
+    their speaker text and no resolved speaker; it stops being a target, a mention, an alias
+    target or an affiliation."""
+    actor = _actor(session, actor)
+    a, name = actor.id, actor.name
+    opts = {"synchronize_session": False}
+    speakers = set(session.scalars(select(Statement.speaker_id).join(
+        StatementTarget, StatementTarget.statement_id == Statement.id).where(
+        StatementTarget.actor_id == a, Statement.speaker_id.is_not(None))))
+    partners = set(session.scalars(select(Affiliation.organization_id).where(Affiliation.person_id == a)))
+    partners |= set(session.scalars(select(Affiliation.person_id).where(Affiliation.organization_id == a)))
+    said = session.execute(update(Statement).where(Statement.speaker_id == a).values(speaker_id=None),
+                           execution_options=opts).rowcount
+    targets = session.execute(delete(StatementTarget).where(StatementTarget.actor_id == a),
+                              execution_options=opts).rowcount
+    mentions = session.execute(delete(Mention).where(Mention.actor_id == a), execution_options=opts).rowcount
+    links = session.execute(delete(Affiliation).where(
+        or_(Affiliation.person_id == a, Affiliation.organization_id == a)), execution_options=opts).rowcount
+    aliases = session.execute(delete(Alias).where(Alias.actor_id == a), execution_options=opts).rowcount
+    session.execute(delete(Actor).where(Actor.id == a), execution_options=opts)
+    session.expunge(actor)
+    session.flush()
+    recount_actors(session, [a, *speakers, *partners])
+    bump_counters(session, {"actors": -1, "aliases": -aliases, "targets": -targets,
+                            "mentions": -mentions, "affiliations": -links})
+    session.expire_all()
+    _after_commit_drop_graph(session)
+    return (f"deleted {name!r}: {said} statements keep their text without a resolved speaker; "
+            f"{targets} target and {mentions} mention links removed")

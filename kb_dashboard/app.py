@@ -20,6 +20,7 @@ pages = [
     st.Page(ui.PAGES["graph"], title="Actor graph", icon=":material/hub:"),
     st.Page(ui.PAGES["documents"], title="Documents", icon=":material/article:"),
     st.Page(ui.PAGES["review"], title="Review actors", icon=":material/rule:"),
+    st.Page(ui.PAGES["flagged"], title="Flagged statements", icon=":material/flag:"),
 ]
 if settings.allow_edits:
     pages.append(st.Page(ui.PAGES["ingest"], title="Ingest", icon=":material/upload:"))
@@ -27,14 +28,27 @@ page = st.navigation(pages)
 
 ui.style()
 ui.refresh_state()
+
+
+def _switch_edits() -> None:
+    st.session_state["edits"] = st.session_state["_edits_toggle"]
+
+
+# Edit mode lives in the session and in the URL (?edit=1), so a reload or a link that reloads
+# the page keeps it; read-only mode ignores both.
+if settings.allow_edits and st.query_params.get("edit") == "1":
+    st.session_state.setdefault("edits", True)
 with st.sidebar:
-    st.caption(f"KB: `{ui.display_url(settings.database_url)}`")
     if settings.allow_edits:
-        # The switch lives in a plain session key so it survives pages that drop the widget.
+        st.caption(f"KB: `{ui.display_url(settings.database_url)}`")
         st.toggle("Enable edits", value=st.session_state.get("edits", False), key="_edits_toggle",
-                  on_change=lambda: st.session_state.update(edits=st.session_state["_edits_toggle"]),
-                  help="Browsing is read-only; switch on to add aliases, merge actors or flag "
-                       "statements. Edits are written to the KB at once.")
+                  on_change=_switch_edits,
+                  help="Browsing is read-only; switch on to add aliases, merge, rename or flag. "
+                       "Edits are written to the KB at once.")
     else:
-        st.caption("Read-only (KB_READ_ONLY=1)")
+        st.caption("Read-only")  # no database path: a served KB does not tell where it lives
+if ui.edits_enabled():
+    st.query_params["edit"] = "1"
+else:
+    st.query_params.pop("edit", None)
 page.run()

@@ -14,7 +14,7 @@ from st_link_analysis import EdgeStyle, NodeStyle
 from kb import query
 from kb.config import get_settings
 from kb.db import session_scope
-from kb_dashboard.logic import Mark, highlight
+from kb_dashboard.logic import Mark, esc, highlight, md
 
 # The pages live in views/, not pages/: Streamlit would serve a pages/ folder by itself on a
 # fresh server, before app.py has run st.navigation (deep links would skip the app shell).
@@ -24,6 +24,7 @@ PAGES = {
     "actor": "views/actor.py",
     "graph": "views/graph.py",
     "documents": "views/documents.py",
+    "flagged": "views/flagged.py",
     "ingest": "views/ingest.py",
     "review": "views/review.py",
 }
@@ -40,6 +41,30 @@ mark.kb-cue { background: rgba(220, 40, 60, .28); text-decoration: underline; }
 mark.kb-mention { background: transparent; border-bottom: 2px solid rgba(30, 160, 90, .9); }
 mark.kb-target { background: rgba(220, 40, 60, .18); }
 .kb-legend mark { margin-right: .6rem; padding: 0 .3em; }
+mark.kb-hit { background: rgba(0, 200, 120, .35); outline: 1px solid rgba(0, 150, 90, .6); }
+.kb-card { border: 1px solid rgba(128,128,128,.28); border-radius: .5rem; padding: .6rem .9rem;
+  margin-bottom: .55rem; }
+.kb-card-text { line-height: 1.6; font-size: 1rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+.kb-card-text mark { color: inherit; border-radius: .2em; }
+.kb-card-meta { margin-top: .35rem; display: flex; flex-wrap: wrap; gap: .3rem; align-items: center; }
+.kb-card-foot { margin-top: .3rem; font-size: .85rem; color: rgba(100,100,100,1); }
+.kb-card a { text-decoration: none; }
+.kb-chip { display: inline-block; padding: .05rem .55rem; border-radius: 1rem; font-size: .85rem;
+  background: rgba(128,128,128,.14); color: inherit !important; }
+.kb-speaker-chip { background: rgba(40,120,255,.18); font-weight: 600; }
+.kb-role-accused { background: rgba(220,40,60,.18); }
+.kb-role-addressed { background: rgba(255,170,0,.22); }
+.kb-cue-word { font-style: italic; color: rgba(170,30,50,1); }
+.kb-tiles { display: flex; flex-wrap: wrap; gap: .6rem; margin: .3rem 0 .8rem 0; }
+.kb-tile { flex: 1 1 8rem; border: 1px solid rgba(128,128,128,.28); border-radius: .5rem;
+  padding: .45rem .8rem; text-decoration: none !important; color: inherit !important; }
+.kb-tile:hover { border-color: rgba(255,75,75,.8); }
+.kb-tile .n { font-size: 1.7rem; font-weight: 600; line-height: 1.2; }
+.kb-tile .l { font-size: .85rem; color: rgba(110,110,110,1); }
+.kb-facet a { text-decoration: none; }
+.kb-facet td { padding: .05rem .3rem; font-size: .9rem; border: none; }
+.kb-facet table { border: none; width: 100%; }
+.kb-facet .c { text-align: right; color: rgba(110,110,110,1); }
 /* A metric such as "Sep 2017 – May 2024" wraps where it allows (kb_dashboard.logic.period_label)
    instead of ending in an ellipsis. */
 [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"],
@@ -68,9 +93,21 @@ def refresh_state() -> None:
         st.session_state["_kb_state"] = query.store_state(s)
 
 
+def _resolve(name: str) -> Callable:
+    """``"kb.query:stats"`` (or a bare ``kb.query`` name) -> the function."""
+    import importlib
+
+    module, _, attr = name.rpartition(":")
+    return getattr(importlib.import_module(module) if module else query, attr)
+
+
+def _name(fn: Callable) -> str:
+    return f"{fn.__module__}:{fn.__name__}"
+
+
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
 def _cached(name: str, db: str, state: Any, args: tuple, kwargs: tuple) -> Any:
-    fn = getattr(query, name)
+    fn = _resolve(name)
     with session_scope(db) as s:
         return fn(s, *args, **dict(kwargs))
 
@@ -82,7 +119,7 @@ def _cached_all(db: str, state: Any, calls: tuple) -> list:
     def run(call):
         name, args, kwargs = call
         with session_scope(db) as s:
-            return getattr(query, name)(s, *args, **dict(kwargs))
+            return _resolve(name)(s, *args, **dict(kwargs))
 
     with ThreadPoolExecutor(max_workers=min(4, len(calls))) as pool:
         return list(pool.map(run, calls))
@@ -93,7 +130,7 @@ def q_all(*calls: tuple) -> list:
     Python waits), cached together: ``q_all((query.stats,), (query.top_speakers, 10))``."""
     if "_kb_state" not in st.session_state:
         refresh_state()
-    packed = tuple((c[0].__name__, tuple(c[1:]), ()) for c in calls)
+    packed = tuple((_name(c[0]), tuple(c[1:]), ()) for c in calls)
     return _cached_all(url(), st.session_state["_kb_state"], packed)
 
 
@@ -101,7 +138,7 @@ def q(fn: Callable, *args, **kwargs) -> Any:
     """Call a ``kb.query`` function through the cache: ``q(query.top_speakers, limit=10)``."""
     if "_kb_state" not in st.session_state:
         refresh_state()
-    return _cached(fn.__name__, url(), st.session_state["_kb_state"], args,
+    return _cached(_name(fn), url(), st.session_state["_kb_state"], args,
                    tuple(sorted(kwargs.items())))
 
 
@@ -120,15 +157,33 @@ def legend(classes: tuple[str, ...] = ("speaker", "cue", "content", "sentence", 
 
 def actor_link(actor_id: int | None, name: str | None, key: str | None = None) -> None:
     if actor_id is None:
-        st.write(name or "(unresolved speaker)")
+        st.markdown(md(name or "(unresolved speaker)"))
         return
-    st.page_link(PAGES["actor"], label=name or f"actor {actor_id}", icon=":material/person:",
+    st.page_link(PAGES["actor"], label=md(name or f"actor {actor_id}"), icon=":material/person:",
                  query_params={"actor": actor_id})
 
 
-def document_link(doc_id: int, title: str | None) -> None:
-    st.page_link(PAGES["documents"], label=title or f"document {doc_id}", icon=":material/article:",
-                 query_params={"document": doc_id})
+def document_link(doc_id: int, title: str | None, statement: int | None = None, suffix: str = "") -> None:
+    params = {"document": doc_id, **({"statement": statement} if statement else {})}
+    st.page_link(PAGES["documents"], label=md(title or f"document {doc_id}") + suffix,
+                 icon=":material/article:", query_params=params)
+
+
+def tiles(items: list[tuple[str, Any, str | None]]) -> None:
+    """Numbers as clickable tiles: ``(label, value, link or None)``; each link opens the
+    statements (or page) behind the number."""
+    parts = []
+    for label, value, link in items:
+        shown = f"{value:,}" if isinstance(value, int) else esc(value)
+        inner = f'<div class="n">{shown}</div><div class="l">{esc(label)}</div>'
+        parts.append(f'<a class="kb-tile" href="{esc(link)}" target="_self">{inner}</a>' if link
+                     else f'<div class="kb-tile">{inner}</div>')
+    st.html(f'<div class="kb-tiles">{"".join(parts)}</div>')
+
+
+def edit_param() -> dict:
+    """``{"edit": 1}`` while edits are on, for links that reload the page (HTML links)."""
+    return {"edit": 1} if edits_enabled() else {}
 
 
 def display_url(db: str) -> str:
@@ -145,10 +200,10 @@ def statement_detail(stmt: dict, with_edits: bool = True) -> None:
         if stmt.get("speaker_id"):
             actor_link(stmt["speaker_id"], speaker)
         else:
-            st.markdown(f"**Unresolved speaker:** {escape_md(stmt.get('speaker_text') or '—')}")
-        document_link(stmt["document_id"], stmt.get("document_title"))
+            st.markdown(f"**Unresolved speaker:** {md(stmt.get('speaker_text') or '—')}")
+        document_link(stmt["document_id"], stmt.get("document_title"), statement=stmt["id"])
     with head[1]:
-        st.markdown(" ".join(f":{color}-badge[{escape_md(str(v))}]" for color, v in (
+        st.markdown(" ".join(f":{color}-badge[{md(str(v))}]" for color, v in (
             ("red", stmt.get("claim_type")), ("blue", stmt.get("kind")),
             ("gray", stmt.get("published") or "undated"), ("gray", stmt.get("source") or "no source"),
         ) if v))
@@ -160,10 +215,10 @@ def statement_detail(stmt: dict, with_edits: bool = True) -> None:
         cols = st.columns(min(4, len(stmt["targets"])))
         for i, t in enumerate(stmt["targets"]):
             with cols[i % len(cols)]:
-                st.page_link(PAGES["actor"], label=f"{t['actor']} · {t['role']}",
+                st.page_link(PAGES["actor"], label=f"{md(t['actor'])} · {t['role']}",
                              icon=":material/gps_fixed:" if t["role"] == "accused" else ":material/person:",
                              query_params={"actor": t["actor_id"]})
-    st.caption(f"statement {stmt['id']} · cue “{stmt.get('cue') or '—'}” · confidence "
+    st.caption(f"statement {stmt['id']} · cue “{md(stmt.get('cue') or '—')}” · confidence "
                f"{stmt.get('confidence', 1):.2f} · extractor {stmt.get('extractor_version') or '?'}")
     if with_edits and edits_enabled():
         import edits
@@ -186,12 +241,7 @@ def statement_context(stmt: dict) -> None:
     st.html(f'<div class="kb-text">{prefix}{highlight(text, marks)}</div>')
 
 
-def escape_md(text: str) -> str:
-    """Untrusted text shown through markdown: markdown and HTML specials made literal."""
-    out = html.escape(text, quote=False)
-    for ch in "\\`*_{}[]()#+-.!|~:$<>":
-        out = out.replace(ch, "\\" + ch)
-    return out
+escape_md = md  # the one helper for ingested text in markdown (kb_dashboard.logic.md)
 
 
 # -- network component styles -------------------------------------------------------------------
@@ -218,8 +268,37 @@ class _Sized:
     def dump() -> dict:
         return {"selector": "node", "style": {
             "width": "mapData(weight, 0, 40, 26, 70)", "height": "mapData(weight, 0, 40, 26, 70)",
-            "font-size": 16, "text-wrap": "wrap", "text-max-width": 130,  # kb_dashboard.logic.NODE_GAP
-            "min-zoomed-font-size": 7}}  # the component hides labels under 10 px: a full graph lost them
+            "font-size": 18, "text-wrap": "wrap", "text-max-width": 130,  # kb_dashboard.logic.NODE_GAP
+            "text-background-color": "#ffffff", "text-background-opacity": 0.8,
+            "text-background-padding": 2, "min-zoomed-font-size": 6}}
+
+
+class _Top:
+    """The most connected actors (logic.TOP_LABELS): labels large enough to read when the whole
+    graph is fitted to the canvas, and never hidden."""
+
+    @staticmethod
+    def dump() -> dict:
+        return {"selector": "node[top = 1]", "style": {
+            "font-size": 24, "font-weight": "bold", "min-zoomed-font-size": 0, "z-index": 10}}
+
+
+class _Dim:
+    """With an actor selected, everything but it and its neighbours fades."""
+
+    @staticmethod
+    def dump() -> dict:
+        return {"selector": "[dim = 1]", "style": {"opacity": 0.15}}
+
+
+class _Path:
+    """The shortest path, drawn over the graph."""
+
+    @staticmethod
+    def dump() -> dict:
+        return {"selector": "[path = 1]", "style": {
+            "line-color": "#ff8c00", "target-arrow-color": "#ff8c00", "border-color": "#ff8c00",
+            "border-width": 6, "width": 8, "opacity": 1, "z-index": 20}}
 
 
 class _EdgeWidth:
@@ -241,11 +320,37 @@ class _Focus:
 
 def node_styles() -> list:
     return [NodeStyle(kind, colour, "name", icon) for kind, (colour, icon) in KIND_STYLE.items()] + [
-        _Sized(), _Focus()]
+        _Sized(), _Top(), _Focus(), _Dim(), _Path()]
 
 
 def edge_styles() -> list:
     # st_link_analysis 0.4 warns about its own deprecated `labeled` default on every EdgeStyle.
     warnings.filterwarnings("ignore", message="Paramter `labeled` is deprecated")
     # Last, so its white label background wins over the per-type colour.
-    return [EdgeStyle(t, colour, directed=True) for t, colour in EDGE_COLOUR.items()] + [_EdgeWidth()]
+    return [EdgeStyle(t, colour, directed=True) for t, colour in EDGE_COLOUR.items()] + [
+        _EdgeWidth(), _Dim(), _Path()]
+
+
+HIDE_GRAPH_PANEL = """<script>
+// The network component opens a panel of raw element data (ids, weights) over the graph; the
+// page explains the selection in plain words beside it, so hide the component's own panel.
+(function hide(tries) {
+  for (const f of window.parent.document.querySelectorAll('iframe')) {
+    try {
+      const d = f.contentDocument;
+      if (d && d.querySelector('.infopanel') && !d.getElementById('kb-hide')) {
+        const s = d.createElement('style'); s.id = 'kb-hide';
+        s.textContent = '.infopanel { display: none !important; }';
+        d.head.appendChild(s);
+      }
+    } catch (e) {}
+  }
+  if (tries > 0) setTimeout(() => hide(tries - 1), 500);
+})(30);
+</script>"""
+
+
+def hide_graph_panel() -> None:
+    import streamlit.components.v1 as components
+
+    components.html(HIDE_GRAPH_PANEL, height=0)

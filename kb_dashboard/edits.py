@@ -7,6 +7,8 @@ import streamlit as st
 
 from kb import edit
 from kb.db import write_with_retry
+from kb.models import ACTOR_KINDS
+from kb_dashboard.logic import md
 
 
 def _apply(fn, *args, **kwargs) -> None:
@@ -15,9 +17,9 @@ def _apply(fn, *args, **kwargs) -> None:
     try:
         message = write_with_retry(lambda s: fn(s, *args, **kwargs), ui.url())
     except (edit.EditError, edit.ActorNotFound) as e:
-        st.session_state["_edit_msg"] = ("error", str(e))
+        st.session_state["_edit_msg"] = ("error", md(str(e)))
     else:
-        st.session_state["_edit_msg"] = ("ok", message)
+        st.session_state["_edit_msg"] = ("ok", md(message))
         ui.refresh_state()
     st.rerun()
 
@@ -41,22 +43,64 @@ def actor_edits(profile: dict, names: dict[int, str]) -> None:
             _apply(edit.add_alias, surface, a["name"], merge=merge)
     removable = [al["surface"] for al in profile["aliases"]]
     if removable:
-        c = st.columns([3, 1], vertical_alignment="bottom")
-        gone = c[0].selectbox("Remove an alias", removable, index=None, key=f"rm_alias_{a['id']}")
-        if c[1].button("Remove", disabled=gone is None, key=f"rm_alias_btn_{a['id']}"):
+        gone = st.selectbox("Remove an alias", removable, index=None, key=f"rm_alias_{a['id']}")
+        if st.button("Remove the alias", disabled=gone is None, key=f"rm_alias_btn_{a['id']}"):
             _apply(edit.remove_alias, gone)
+    with st.form(f"rename_{a['id']}", border=False):
+        new_name = st.text_input("Rename", value=a["name"], help="The old name stays as an alias.")
+        if st.form_submit_button("Rename") and new_name.strip() and new_name.strip() != a["name"]:
+            _apply(edit.rename_actor, a["id"], new_name)
+    kinds = list(ACTOR_KINDS)
+    kind = st.selectbox("Kind", kinds, index=kinds.index(a["kind"]) if a["kind"] in kinds else 0,
+                        key=f"kind_{a['id']}")
+    if st.button("Change kind", disabled=kind == a["kind"], key=f"kind_btn_{a['id']}"):
+        _apply(set_kind, a["id"], kind)
     others = [i for i in names if i != a["id"]]
-    c = st.columns([3, 1], vertical_alignment="bottom")
-    drop = c[0].selectbox(f"Merge another actor into {a['name']}", others, index=None,
-                          format_func=lambda i: names[i], key=f"merge_{a['id']}",
-                          help="Its statements, mentions, affiliations and aliases move here.")
-    if c[1].button("Merge", disabled=drop is None, type="primary", key=f"merge_btn_{a['id']}"):
-        _apply(edit.merge_actors, a["name"], names[drop])
+    drop = st.selectbox(f"Merge another actor into {md(a['name'])}", others, index=None,
+                        format_func=lambda i: names[i], key=f"merge_{a['id']}",
+                        help="Its statements, mentions, affiliations and aliases move here.")
+    if st.button("Merge…", disabled=drop is None, type="primary", key=f"merge_btn_{a['id']}"):
+        confirm_merge(a["id"], a["name"], drop, names[drop])
+    st.divider()
+    if st.button("Not an actor…", key=f"not_actor_{a['id']}", icon=":material/person_off:",
+                 help="Junk the extractor took for an actor: delete it; its statements stay, "
+                      "without a resolved speaker."):
+        confirm_not_actor(a["id"], a["name"])
 
 
-def flag_controls(stmt: dict) -> None:
+@st.dialog("Merge two actors?")
+def confirm_merge(keep_id: int, keep: str, drop_id: int, drop: str) -> None:
+    st.markdown(f"**{md(drop)}** will be folded into **{md(keep)}**: its statements, mentions, "
+                f"affiliations and aliases move, and {md(drop)} is deleted.")
+    c = st.columns(2)
+    if c[0].button("Merge", type="primary", key="confirm_merge"):
+        _apply(edit.merge_actors, keep_id, drop_id)
+    if c[1].button("Cancel", key="cancel_merge"):
+        st.rerun()
+
+
+@st.dialog("Not an actor?")
+def confirm_not_actor(actor_id: int, name: str) -> None:
+    st.markdown(f"**{md(name)}** will be deleted. Its statements stay, with an unresolved speaker; "
+                "it is no longer a target or a mention.")
+    c = st.columns(2)
+    if c[0].button("Delete the actor", type="primary", key="confirm_not_actor"):
+        _apply(not_an_actor, actor_id)
+    if c[1].button("Cancel", key="cancel_not_actor"):
+        st.rerun()
+
+
+def set_kind(session, actor_id: int, kind: str) -> str:
+    return edit.set_kind(session, actor_id, kind)
+
+
+def not_an_actor(session, actor_id: int) -> str:
+    return edit.not_an_actor(session, actor_id)
+
+
+def flag_controls(stmt: dict, key_prefix: str = "flag") -> None:
     show_message()
     flagged = bool(stmt.get("flagged"))
     if st.button("Unflag (the statement is right)" if flagged else "Mark this statement wrong",
-                 key=f"flag-{stmt['id']}", icon=":material/flag:"):
+                 key=f"{key_prefix}-{stmt['id']}", icon=":material/flag:"):
         _apply(edit.flag_statement, stmt["id"], flagged=not flagged)

@@ -140,8 +140,8 @@ def period_label(first: date | None, last: date | None) -> str:
     return f"{first:%b}{nb}{first:%Y}{nb}– {last:%b}{nb}{last:%Y}"
 
 
-FILTER_PARAMS = ("q", "speaker", "target", "role", "claim_type", "kind", "source", "from", "to",
-                 "document")
+FILTER_PARAMS = ("q", "speaker", "target", "role", "claim_type", "event", "kind", "source", "from",
+                 "to", "document", "min_conf")
 
 
 def filter_from_params(params: Mapping[str, Any]):
@@ -156,20 +156,30 @@ def filter_from_params(params: Mapping[str, Any]):
 
     return StatementFilter(
         text=text("q"), speaker=text("speaker"), target=text("target"), role=text("role"),
-        claim_type=text("claim_type"), kind=text("kind"), source=text("source"),
+        claim_type=text("claim_type"), event=text("event"), kind=text("kind"), source=text("source"),
         date_from=date_param(params, "from"), date_to=date_param(params, "to"),
-        document_id=int_param(params, "document"),
+        document_id=int_param(params, "document"), min_confidence=_fraction(text("min_conf")),
     )
+
+
+def _fraction(value: str | None) -> float | None:
+    """A confidence threshold from a URL: a number in (0, 1], else None."""
+    try:
+        x = float(value) if value else None
+    except ValueError:
+        return None
+    return x if x is not None and 0 < x <= 1 else None
 
 
 def filter_to_params(f) -> dict[str, str]:
     """The inverse of ``filter_from_params``: only the fields that are set."""
     values = {
         "q": f.text, "speaker": f.speaker, "target": f.target, "role": f.role,
-        "claim_type": f.claim_type, "kind": f.kind, "source": f.source,
+        "claim_type": f.claim_type, "event": f.event, "kind": f.kind, "source": f.source,
         "from": f.date_from.isoformat() if f.date_from else None,
         "to": f.date_to.isoformat() if f.date_to else None,
         "document": f.document_id,
+        "min_conf": f.min_confidence or None,
     }
     return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
@@ -400,25 +410,53 @@ def edge_element_id(u, v, edge_type: str) -> str:
     return f"{u}|{v}|{edge_type}"
 
 
-def graph_elements(G, pos: Mapping, focus=None) -> dict:
+TOP_LABELS = 15  # actors whose labels are drawn large, readable even when the graph is fitted
+
+
+def graph_elements(G, pos: Mapping, focus=None, selected=None, path: Iterable = ()) -> dict:
     """``st_link_analysis`` elements: nodes grouped by kind (their style), edges by type, with
-    preset positions. Node ids are actor ids; edge ids encode (speaker, target, type)."""
+    preset positions. Node ids are actor ids; edge ids encode (speaker, target, type).
+
+    ``top`` marks the most connected actors (large labels); with an actor ``selected``, ``dim``
+    fades everything that is not it or a neighbour; ``path`` (actor ids in order) is drawn."""
     strength = dict(G.degree(weight="count"))
+    top = set(sorted(G, key=lambda n: (-strength.get(n, 0), str(G.nodes[n].get("label"))))[:TOP_LABELS])
+    near = None
+    if selected is not None and selected in G:
+        near = {selected} | set(G.predecessors(selected)) | set(G.successors(selected))
+    path = list(path)
+    on_path = set(path)
+    path_edges = {(a, b) for a, b in zip(path, path[1:])} | {(b, a) for a, b in zip(path, path[1:])}
     nodes = []
     for n, d in G.nodes(data=True):
         x, y = pos.get(n, (0.0, 0.0))
         nodes.append({
             "data": {"id": str(n), "label": d.get("kind") or "unknown", "name": d.get("label"),
-                     "weight": strength.get(n, 0), "focus": int(n == focus)},
+                     "statements": strength.get(n, 0), "weight": strength.get(n, 0),
+                     "focus": int(n == focus or n == selected), "top": int(n in top),
+                     "dim": int(near is not None and n not in near), "path": int(n in on_path)},
             "position": {"x": x, "y": y},
         })
-    edges = [{
-        "data": {"id": edge_element_id(u, v, d["type"]), "source": str(u), "target": str(v),
-                 "label": d["type"], "count": d.get("count", 1),
-                 "caption": f"{d['type']} ×{d.get('count', 1)}", "first": d.get("first"),
-                 "last": d.get("last")},
-    } for u, v, d in G.edges(data=True)]
+    edges = []
+    for u, v, d in G.edges(data=True):
+        count = d.get("count", 1)
+        edges.append({"data": {
+            "id": edge_element_id(u, v, d["type"]), "source": str(u), "target": str(v),
+            "label": d["type"], "count": count, "statements": count,
+            "caption": f"{d['type'].replace('_', ' ')} ×{count}",
+            "dim": int(near is not None and not (u in near and v in near and selected in (u, v))),
+            "path": int((u, v) in path_edges)}})
     return {"nodes": nodes, "edges": edges}
+
+
+def edge_sentence(speaker: str, edge_type: str, target: str, count: int) -> str:
+    """An edge in plain words: "Kovac accuses Lystria in 3 statements"."""
+    verbs = {"accuses": "accuses", "calls_on": "calls on", "rejects": "rejects", "denies": "denies",
+             "praises": "praises", "warns": "warns", "threatens": "threatens",
+             "mentions": "mentions", "member_of": "is a member of", "part_of": "is part of"}
+    verb = verbs.get(edge_type, edge_type.replace("_", " "))
+    noun = "statement" if count == 1 else "statements"
+    return f"{speaker} {verb} {target} in {count} {noun}"
 
 
 def parse_graph_event(value: Any) -> tuple[str, Any] | None:
@@ -440,3 +478,165 @@ def parse_graph_event(value: Any) -> tuple[str, Any] | None:
         return "node", int(target)
     except ValueError:
         return None
+
+
+# -- untrusted text: one way in for every piece of ingested text ----------------------------------
+
+_MD_SPECIALS = "\\`*_{}[]()#+-.!|~:$<>"
+
+
+def md(text: object) -> str:
+    """Ingested text made literal for anything Streamlit renders as markdown (titles, captions,
+    labels of links and buttons, badges): HTML escaped, every markdown and Streamlit directive
+    character (``[`` ``](`` ``:red[`` ``$`` ...) backslash-escaped, newlines flattened."""
+    import re
+
+    out = html.escape(" ".join(str(text if text is not None else "").split()), quote=False)
+    for ch in _MD_SPECIALS:
+        out = out.replace(ch, "\\" + ch)
+    # GFM turns bare "https://...", "www." and "a@b.c" into live links even when escaped: a
+    # zero-width space after the scheme, in "www" and before "@" keeps them plain text.
+    out = re.sub(r"(?i)(https?|ftp|mailto|javascript|data)(\\?:)", "\\1\u200b\\2", out)
+    out = re.sub(r"(?i)\b(www)(\\?\.)", "\\1\u200b\\2", out)
+    return out.replace("@", "\u200b@")
+
+
+def esc(text: object) -> str:
+    """Ingested text for an HTML fragment (``st.html``): every character escaped."""
+    return html.escape(str(text if text is not None else ""), quote=True)
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` when it is an http(s) link with a host (a KB ingested before ingest checked URLs
+    may hold others); None for ``javascript:``, ``data:`` and the rest."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return None
+    try:
+        parts = urlsplit(str(url).strip())
+    except ValueError:
+        return None
+    return str(url).strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def href(page: str, **params: Any) -> str:
+    """A relative link to a dashboard page with query parameters (values URL-encoded)."""
+    from urllib.parse import urlencode
+
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"./{page}" + (f"?{urlencode(clean)}" if clean else "")
+
+
+def word_marks(text: str, terms: Iterable[str], offset: int = 0) -> list[Mark]:
+    """Marks on every case-insensitive occurrence of the search ``terms`` in ``text`` (shifted by
+    ``offset``), whole words and their endings ("accus" marks "accused")."""
+    import re
+
+    marks = []
+    for term in terms:
+        term = term.strip()
+        if not term:
+            continue
+        pattern = re.compile(r"(?<!\w)" + re.escape(term).replace(r"\ ", r"\s+") + r"\w*", re.IGNORECASE)
+        marks += [Mark(m.start() + offset, m.end() + offset, "hit") for m in pattern.finditer(text)]
+    return marks
+
+
+def statement_card(row: Mapping[str, Any], terms: Iterable[str] = (), edit: bool = False) -> str:
+    """One statement as an HTML card: its sentence (content marked, search words highlighted),
+    then speaker, cue, targets as chips, date, source and a link to the sentence in its
+    document. Every piece of ingested text is escaped; the only links are our own pages."""
+    sentence = (row.get("sentence") or row.get("content") or "").rstrip()
+    base = row.get("sentence_start") or 0
+    marks = []
+    if row.get("sentence"):
+        for part in ("content", "cue"):
+            s, e = row.get(f"{part}_start"), row.get(f"{part}_end")
+            if s is not None and e is not None and e > s:
+                marks.append(Mark(s - base, e - base, part))
+    marks += word_marks(sentence, terms)
+    extra = {"edit": 1} if edit else {}
+    speaker = (f'<a class="kb-chip kb-speaker-chip" href="{esc(href("actor", actor=row["speaker_id"], **extra))}" '
+               f'target="_self">{esc(row.get("speaker"))}</a>' if row.get("speaker_id")
+               else f'<span class="kb-chip">{esc(row.get("speaker_text") or "unresolved speaker")}</span>')
+    chips = "".join(
+        f'<a class="kb-chip kb-role-{esc(t["role"])}" href="{esc(href("actor", actor=t["actor_id"], **extra))}" '
+        f'target="_self" title="{esc(t["role"])}">{esc(t["actor"])} · {esc(t["role"])}</a>'
+        for t in row.get("targets", []))
+    meta = " · ".join(esc(x) for x in (
+        row.get("published") or "undated", row.get("source"), row.get("claim_type")) if x)
+    doc_link = href("documents", document=row["document_id"], statement=row["id"], **extra)
+    return (
+        f'<div class="kb-card" id="statement-{int(row["id"])}">'
+        f'<div class="kb-card-text">{highlight(sentence, marks)}</div>'
+        f'<div class="kb-card-meta">{speaker} <span class="kb-cue-word">{esc(row.get("cue") or "")}</span> '
+        f'{chips}</div>'
+        f'<div class="kb-card-foot">{meta} · <a href="{esc(doc_link)}" target="_self">'
+        f'{esc(row.get("document_title") or "document " + str(row["document_id"]))}</a>'
+        f' · <a href="{esc(href("statements", statement=row["id"], **extra))}" target="_self">#{int(row["id"])}</a>'
+        f'</div></div>')
+
+
+def period_start(period: str) -> date | None:
+    """The first day of a ``kb.query.statements_over_time`` period ("2017-09", "2017-W38",
+    "2017", "2017-09-27"); None for "undated"."""
+    try:
+        if "-W" in period:
+            year, week = period.split("-W")
+            return date.fromisocalendar(int(year), int(week), 1)
+        parts = [int(p) for p in period.split("-")]
+    except ValueError:
+        return None
+    if len(parts) == 1:
+        return date(parts[0], 1, 1)
+    if len(parts) == 2:
+        return date(parts[0], parts[1], 1)
+    return date(*parts[:3])
+
+
+def period_end(start: date, bucket: str) -> date:
+    """The last day of the ``bucket`` starting on ``start`` (for a "statements in this bar" link)."""
+    from datetime import timedelta
+
+    if bucket == "day":
+        return start
+    if bucket == "week":
+        return start + timedelta(days=6)
+    if bucket == "year":
+        return date(start.year, 12, 31)
+    nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def time_series(series: list[Mapping[str, Any]], bucket: str) -> tuple[list[dict], int]:
+    """Dated periods as ``{start, end, count}`` on a real time axis, and the undated count apart."""
+    dated, undated = [], 0
+    for r in series:
+        start = period_start(r["period"]) if r["period"] != "undated" else None
+        if start is None:
+            undated += r["count"]
+        else:
+            dated.append({"start": start, "end": period_end(start, bucket), "count": r["count"],
+                          "period": r["period"]})
+    return dated, undated
+
+
+def export_rows(rows: list[Mapping[str, Any]], base_url: str = "") -> list[dict]:
+    """Statement rows for a CSV/JSON download: the sentence and content with their character
+    offsets in the document, and a link that opens the sentence highlighted in its document."""
+    out = []
+    for r in rows:
+        link = href("documents", document=r["document_id"], statement=r["id"])
+        out.append({
+            "id": r["id"], "date": r.get("published"),
+            "speaker": r.get("speaker") or r.get("speaker_text"), "cue": r.get("cue"),
+            "claim_type": r.get("claim_type"), "kind": r.get("kind"),
+            "sentence": r.get("sentence"), "sentence_start": r.get("sentence_start"),
+            "sentence_end": r.get("sentence_end"), "content": r.get("content"),
+            "content_start": r.get("content_start"), "content_end": r.get("content_end"),
+            "targets": "; ".join(f"{t['actor']} ({t['role']})" for t in r.get("targets", [])),
+            "document_id": r["document_id"], "document": r.get("document_title"),
+            "source": r.get("source"), "link": base_url.rstrip("/") + link[1:] if base_url else link,
+        })
+    return out

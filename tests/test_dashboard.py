@@ -294,9 +294,9 @@ def _links(at: AppTest) -> list[str]:
 
 def test_overview_counts_top_speakers_and_most_accused(app, seed_kb):
     at = app()
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Documents"] == "1"
-    assert int(metrics["Statements"].replace(",", "")) >= 8
+    body = _html(at)
+    assert '<div class="n">1</div><div class="l">documents</div>' in body
+    assert 'href="./statements?claim_type=accusation"' in body  # claim-type counts are links
     links = _links(at)
     assert "Yasser Farhan" in links  # top speaker, links to his profile
     assert "Russia" in links  # most accused
@@ -307,25 +307,28 @@ def test_statements_search_shows_farhans_statement_with_its_sentence_highlighted
     at = app("statements")
     at.text_input(key="f_text").set_value("full responsibility").run()
     assert not at.exception
-    table = at.dataframe[0].value
-    assert list(table["speaker"]) == ["Yasser Farhan"]
     body = _html(at)
-    assert '<mark class="kb-sentence">' in body
-    assert "Russia bears full responsibility for the crimes" in body
-    assert '<mark class="kb-speaker" title="Yasser Farhan">' in body
-    assert "Yasser Farhan" in _links(at)  # link to the speaker's profile
+    cards = [h.proto.body for h in at.html if "kb-card" in h.proto.body][0]
+    assert cards.count('class="kb-card"') == 1
+    assert "Russia bears <mark" in cards and '<mark class="kb-hit">full</mark>' in cards
+    assert ">Yasser Farhan</a>" in cards  # the speaker chip links to his profile
+    assert "statement=" in cards and "./documents?document=" in cards  # opens in its document
+    assert "<b>Speaker</b>" in body and ">Yasser Farhan</a></td><td class=\"c\">1</td>" in body
     assert any(d.label == "CSV" for d in at.get("download_button"))
+
+
+def _cards(at: AppTest) -> str:
+    return "".join(h.proto.body for h in at.html if 'class="kb-card"' in h.proto.body)
 
 
 def test_statements_filter_by_speaker_from_the_url(app, seed_kb):
     ids = _seed_ids(seed_kb)
     at = app("statements", speaker="Farhan", claim_type="accusation")
-    speakers = set(at.dataframe[0].value["speaker"])
-    assert speakers == {"Yasser Farhan"}
-    n = len(at.dataframe[0].value)
+    cards = _cards(at)
     expected = [r for r in ids["statements"]
                 if r["speaker"] == "Yasser Farhan" and r["claim_type"] == "accusation"]
-    assert n == len(expected) >= 2
+    assert cards.count('class="kb-card"') == len(expected) >= 2
+    assert all(f'id="statement-{r["id"]}"' in cards for r in expected)
 
 
 def test_statement_deep_link_opens_it_in_context(app, seed_kb):
@@ -342,26 +345,32 @@ def test_actor_profile_of_yasser_farhan(app, seed_kb):
     ids = _seed_ids(seed_kb)
     at = app("actor", actor=ids["farhan"])
     assert at.title[0].value == "Yasser Farhan"
-    metrics = {m.label: int(m.value) for m in at.metric}
-    assert metrics["Statements"] >= 5 and metrics["Accusations made"] >= 2
-    said = at.dataframe[0].value
-    assert set(said["speaker"]) == {"Yasser Farhan"}
+    body = _html(at)
+    assert 'href="./statements?speaker=Yasser+Farhan"' in body  # the statement count is a link
+    assert 'href="./statements?speaker=Yasser+Farhan&amp;role=accused"' in body
+    assert "Yasser Farhan</a>" in _cards(at)
     assert any("Syrian Coalition" in label for label in _links(at))  # affiliation
     section = at.get("button_group")[0]
     made = next(o for o in section.options if o.startswith("Accuses"))
     section.set_value(made).run()
-    assert any(m.value.startswith("**Accused:**") and "Russia" in m.value for m in at.markdown)
-    assert "Russia" in " ".join(at.dataframe[0].value["targets"])
+    body = _html(at)
+    assert "<b>Accused:</b>" in body and "Russia (" in body
+    assert "speaker=Yasser+Farhan&amp;target=Russia&amp;role=accused" in body  # counterpart link
+
+
+def test_unknown_actor_id_says_not_found(app):
+    at = app("actor", actor=99999)
+    assert any("Not found" in e.value and "99999" in e.value for e in at.error)
+    assert not at.get("button_group")  # no other actor's profile shown instead
 
 
 def test_actor_profile_of_the_accused(app, seed_kb):
     ids = _seed_ids(seed_kb)
     at = app("actor", actor=ids["russia"])
-    metrics = {m.label: int(m.value) for m in at.metric}
-    assert metrics["Accused in"] >= 1
     section = at.get("button_group")[0]
     section.set_value(next(o for o in section.options if o.startswith("Accused ("))).run()
-    assert any("Accused by" in m.value and "Yasser Farhan" in m.value for m in at.markdown)
+    body = _html(at)
+    assert "<b>Accused by:</b>" in body and "Yasser Farhan (" in body
 
 
 def test_actor_graph_has_the_accusation_edges(app, seed_kb):
@@ -416,6 +425,7 @@ def test_read_only_hides_ingest_and_edits(app, monkeypatch):
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.toggle  # no "Enable edits"
     assert any("Read-only" in c.value for c in at.sidebar.caption)
+    assert not any("sqlite" in c.value or ".sqlite" in c.value for c in at.sidebar.caption)  # no path
     with pytest.raises(ValueError):
         at.switch_page("views/ingest.py")
     monkeypatch.delenv("KB_READ_ONLY")
@@ -442,12 +452,16 @@ def test_flagging_a_statement_is_reflected_at_once(seed_kb, tmp_path, monkeypatc
     # "Enable edits" switch is set through the session key its toggle writes.
     at.session_state["edits"] = True
     at.run()
-    before = len(at.dataframe[0].value)
+    before = _cards(at).count('class="kb-card"')
     at.button(key=f"flag-{target['id']}").click().run()
     assert not at.exception
     assert any("flagged" in s.value for s in at.success)
-    assert len(at.dataframe[0].value) == before - 1  # flagged statements leave the results
-    assert target["id"] not in set(at.dataframe[0].value["id"])
+    assert _cards(at).count('class="kb-card"') == before - 1  # flagged statements leave the results
+    assert f'id="statement-{target["id"]}"' not in _cards(at)
+    at.switch_page("views/flagged.py").run()  # ... and are listed on their own page, to unflag
+    assert f'id="statement-{target["id"]}"' in _cards(at)
+    at.button(key=f"flagged-{target['id']}").click().run()
+    assert not at.exception and "No statement is flagged" in at.info[0].value
 
 
 def test_kb_dashboard_serves_the_packaged_app():
@@ -465,3 +479,117 @@ def test_kb_dashboard_serves_the_packaged_app():
     assert argv[argv.index("--server.port") + 1] == "8600"
     help_text = CliRunner().invoke(cli, ["dashboard", "--help"]).output
     assert "--read-only" in help_text and "--port" in help_text
+
+
+# -- untrusted text, cards, time axis, exports ------------------------------------------------------
+
+def test_md_makes_ingested_text_literal_markdown():
+    from kb_dashboard.logic import md
+
+    out = md("[click](javascript:alert(1)) **b** :red[x] $x$ <b>t</b> https://evil.example www.e.org a@b.c")
+    for raw in ("[click]", "](", "**", ":red[", "$x$", "<b>", "https://", "www.", "a@b"):
+        assert raw not in out, raw
+    assert "&lt;b&gt;" in out and "\\[click\\]" in out
+    assert md(None) == "" and md("two\nlines") == "two lines"
+
+
+def test_safe_href_keeps_only_http_links():
+    from kb_dashboard.logic import safe_href
+
+    assert safe_href("https://a.example/x") == "https://a.example/x"
+    assert safe_href("javascript:alert(1)") is None and safe_href(" JAVASCRIPT:x") is None
+    assert safe_href("data:text/html,x") is None and safe_href(None) is None
+
+
+def test_statement_card_escapes_everything_and_links_only_our_pages():
+    from kb_dashboard.logic import statement_card
+
+    row = {"id": 7, "document_id": 3, "document_title": HOSTILE, "published": date(2023, 3, 2),
+           "source": "[Evil](https://evil.example)", "speaker": "<b>Kovac</b>", "speaker_id": 2,
+           "cue": "accused", "claim_type": "accusation", "sentence": f"Kovac accused {HOSTILE} of lying.",
+           "sentence_start": 100, "cue_start": 106, "cue_end": 113, "content_start": 114,
+           "content_end": 114 + len(HOSTILE) + 9,
+           "targets": [{"actor": "Lystria", "actor_id": 5, "role": "accused"}]}
+    out = statement_card(row, ["lying"], edit=True)
+    tags = parse(out)
+    assert {t for t, _ in tags.tags} <= {"div", "a", "span", "mark"}
+    hrefs = [a["href"] for t, a in tags.tags if t == "a"]
+    assert hrefs and all(h.startswith("./") for h in hrefs)
+    assert "./documents?document=3&statement=7&edit=1" in hrefs
+    assert '<mark class="kb-hit">lying</mark>' in out and '<mark class="kb-cue">accused</mark>' in out
+    assert "<script" not in out and "<img" not in out and "<b>" not in out
+
+
+def test_time_series_puts_periods_on_a_time_axis_and_undated_apart():
+    from kb_dashboard.logic import period_start, time_series
+
+    series = [{"period": "2017-09", "count": 3}, {"period": "2021-03", "count": 1},
+              {"period": "undated", "count": 9}]
+    dated, undated = time_series(series, "month")
+    assert [(r["start"], r["end"]) for r in dated] == [(date(2017, 9, 1), date(2017, 9, 30)),
+                                                       (date(2021, 3, 1), date(2021, 3, 31))]
+    assert undated == 9
+    assert period_start("2017-W38") == date(2017, 9, 18) and period_start("2017") == date(2017, 1, 1)
+
+
+def test_exports_carry_the_sentence_offsets_and_a_link():
+    from kb_dashboard.logic import export_rows
+
+    row = {"id": 4, "document_id": 1, "published": date(2017, 9, 27), "speaker": "Farhan",
+           "sentence": "Farhan said x.", "sentence_start": 10, "sentence_end": 24, "content": "x",
+           "content_start": 22, "content_end": 23, "targets": [{"actor": "Russia", "role": "accused"}]}
+    out = export_rows([row], base_url="http://kb.example:8501/")
+    assert out[0]["sentence"] == "Farhan said x." and out[0]["sentence_start"] == 10
+    assert out[0]["link"] == "http://kb.example:8501/documents?document=1&statement=4"
+    assert "sentence,sentence_start" in rows_to_csv(out).splitlines()[0]
+
+
+def test_graph_elements_mark_top_labels_neighbours_and_the_path():
+    G = _graph()
+    els = graph_elements(G, layout(G), selected=2, path=[4, 1, 2])
+    node = {n["data"]["id"]: n["data"] for n in els["nodes"]}
+    assert node["1"]["top"] == 1 and node["1"]["dim"] == 0 and node["2"]["dim"] == 0
+    assert node["5"]["dim"] == 1  # not a neighbour of the selected actor
+    assert node["4"]["path"] == 1 and node["3"]["path"] == 0
+    edge = {(e["data"]["source"], e["data"]["target"]): e["data"] for e in els["edges"]}
+    assert edge[("1", "2")]["path"] == 1 and edge[("1", "4")]["path"] == 1 and edge[("1", "3")]["path"] == 0
+    assert edge[("1", "3")]["dim"] == 1 and edge[("1", "2")]["dim"] == 0
+
+
+def test_dashboard_queries_facets_pages_and_pairs(seed_kb):
+    from kb.db import session_scope
+    from kb.query import StatementFilter, count_statements
+    from kb_dashboard import queries
+
+    with session_scope(seed_kb) as s:
+        f = StatementFilter(speaker="Yasser Farhan")
+        facets = queries.facets(s, f)
+        n = count_statements(s, f)
+        assert facets["speaker"] == [{"id": facets["speaker"][0]["id"], "value": "Yasser Farhan", "count": n}]
+        assert sum(c["count"] for c in facets["claim_type"]) == n
+        assert facets["dates"][:2] == (date(2017, 9, 27), date(2017, 9, 27))
+        rows = queries.statement_page(s, f, "oldest first", 0, 3)
+        assert len(rows) == 3 and all(r["sentence"] for r in rows)
+        assert rows == sorted(rows, key=lambda r: r["id"])
+        assert queries.statement_page(s, f, "oldest first", 2, 1)[0]["id"] == rows[2]["id"]
+        assert queries.offset_of_date(s, f, date(2017, 9, 28), "newest first") == 0
+        pairs = queries.accusation_pairs(s)
+        assert pairs[0]["accuser"] == "Yasser Farhan" and pairs[0]["accused"] == "Russia"
+        assert queries.sources(s) and queries.flagged_statements(s) == []
+
+
+def test_facets_under_every_filter_kind(seed_kb):
+    """Each filter the Statements page sends (a role alone, a target with a role, text, source)
+    gives facets that agree with the count of the statements they link to."""
+    from kb.db import session_scope
+    from kb.query import StatementFilter, count_statements
+    from kb_dashboard import queries
+
+    with session_scope(seed_kb) as s:
+        for f in (StatementFilter(role="accused"), StatementFilter(target="Russia", role="accused"),
+                  StatementFilter(speaker="Farhan", role="accused"), StatementFilter(text="Russia"),
+                  StatementFilter(source="Coalition News"), StatementFilter(claim_type="accusation")):
+            facets = queries.facets(s, f)
+            n = count_statements(s, f)
+            assert sum(c["count"] for c in facets["claim_type"]) == n, f
+            assert len(queries.statement_page(s, f, limit=100)) == n, f

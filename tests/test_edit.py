@@ -218,3 +218,40 @@ def test_flag_and_unflag_statement(kb):
     assert ("Maria Zakharova", "accuses", "Syrian Coalition") in triples(kb)
     with session_scope(kb) as s, pytest.raises(edit.EditError, match="no statement 99999"):
         edit.flag_statement(s, 99999)
+
+
+# ---------------------------------------------------------------- kind, not an actor (dashboard edits)
+
+def test_set_kind_by_id_and_refuses_unknown_kinds(kb):
+    from test_counters import assert_counters_right
+
+    rid = actor_id(kb, "Russia")
+    with session_scope(kb) as s:
+        assert edit.set_kind(s, rid, "government") == "'Russia' is now a government (was country)"
+    with session_scope(kb) as s:
+        assert s.get(Actor, rid).kind == "government"
+    with session_scope(kb) as s, pytest.raises(edit.EditError, match="unknown kind 'planet'"):
+        edit.set_kind(s, rid, "planet")
+    with session_scope(kb) as s, pytest.raises(edit.ActorNotFound, match="no actor with id 99999"):
+        edit.set_kind(s, 99999, "person")
+    assert_counters_right(kb)
+
+
+def test_not_an_actor_deletes_it_and_keeps_its_statements(kb):
+    from test_counters import assert_counters_right
+
+    kid = actor_id(kb, "Kremlin")
+    with session_scope(kb) as s:
+        said_before = s.scalar(select(func.count()).select_from(Statement))
+        msg = edit.not_an_actor(s, kid)
+    assert msg.startswith("deleted 'Kremlin'")
+    with session_scope(kb) as s:
+        assert s.get(Actor, kid) is None
+        assert s.scalar(select(func.count()).select_from(Statement)) == said_before
+        for model, col in ((StatementTarget, StatementTarget.actor_id), (Mention, Mention.actor_id),
+                           (Alias, Alias.actor_id), (Statement, Statement.speaker_id)):
+            assert s.scalar(select(func.count()).select_from(model).where(col == kid)) == 0
+        assert s.scalar(select(func.count()).select_from(Affiliation).where(
+            (Affiliation.person_id == kid) | (Affiliation.organization_id == kid))) == 0
+    assert not any("Kremlin" in (a, b) for a, _, b in triples(kb))
+    assert_counters_right(kb)

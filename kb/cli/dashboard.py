@@ -11,10 +11,13 @@ import typer
 def streamlit_argv(host: str, port: int) -> list[str]:
     """The command that serves the packaged dashboard app."""
     from kb_dashboard import APP
+    from kb_dashboard.warm import BOOT
 
-    return [sys.executable, "-m", "streamlit", "run", str(APP),
+    # `streamlit run`, with kb_dashboard.warm.warm_up running beside the server as it starts.
+    return [sys.executable, "-c", BOOT, "run", str(APP),
             "--server.address", host, "--server.port", str(port), "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--client.toolbarMode", "viewer"]
 
 
 def dashboard(

@@ -1,13 +1,15 @@
-"""Overview: the size of the KB, who speaks most, who is accused most, activity over time."""
+"""Overview: the size of the KB, who speaks most, who is accused most, activity over time.
+Every number opens the statements behind it."""
 
 from __future__ import annotations
 
+import altair as alt
 import components as ui
 import pandas as pd
 import streamlit as st
 
 from kb import query
-from kb_dashboard.logic import period_label
+from kb_dashboard.logic import href, md, period_label, time_series
 
 st.title("Who said what")
 bucket = st.session_state.get("ov_bucket") or "month"
@@ -19,15 +21,14 @@ if not stats["documents"]:
     st.info("The KB is empty. Ingest documents with `kb ingest PATH` or on the Ingest page.")
     st.stop()
 
-m = st.columns([1, 1, 1, 1, 1.4])  # the publication span needs more room than a count
-m[0].metric("Documents", f"{stats['documents']:,}")
-m[1].metric("Statements", f"{stats['statements'] - stats['flagged']:,}",
-            help=f"{stats['flagged']:,} flagged as wrong are left out" if stats["flagged"] else None)
-m[2].metric("Actors", f"{stats['actors']:,}")
-m[3].metric("Sources", f"{stats['sources']:,}")
 first, last = stats.get("first_published"), stats.get("last_published")
-m[4].metric("Published", period_label(first, last),
-            help=f"First and last publication date: {first} – {last}" if first and last else None)
+ui.tiles([
+    ("documents", stats["documents"], href("documents", **ui.edit_param())),
+    ("statements", stats["statements"] - stats["flagged"], href("statements", **ui.edit_param())),
+    ("actors", stats["actors"], href("actor", **ui.edit_param())),
+    ("sources", stats["sources"], None),
+    ("published", period_label(first, last), None),
+] + ([("flagged as wrong", stats["flagged"], href("flagged", **ui.edit_param()))] if stats["flagged"] else []))
 
 
 def ranking(title: str, rows: list[dict], link: dict, icon: str) -> None:
@@ -39,10 +40,10 @@ def ranking(title: str, rows: list[dict], link: dict, icon: str) -> None:
     for r in rows:
         a, b = st.columns([4, 1], vertical_alignment="center")
         with a:
-            st.page_link(ui.PAGES["actor"], label=r["actor"], icon=icon,
+            st.page_link(ui.PAGES["actor"], label=md(r["actor"]), icon=icon,
                          query_params={"actor": r["actor_id"]})
-        b.page_link(ui.PAGES["statements"], label=f"{r['count']:,}",
-                    help="Open these statements", query_params={link["param"]: r["actor"], **link["extra"]})
+        b.page_link(ui.PAGES["statements"], label=f"{r['count']:,}", help="Open these statements",
+                    query_params={link["param"]: r["actor"], **link["extra"]})
         a.progress(r["count"] / top)
 
 
@@ -57,21 +58,34 @@ with c[1]:
 st.subheader("Statements over time")
 bucket = st.segmented_control("Per", ["day", "week", "month", "year"], default="month",
                               key="ov_bucket") or "month"
-dated = [r for r in series if r["period"] != "undated"]
+dated, undated = time_series(series, bucket)
 if dated:
-    st.bar_chart(pd.DataFrame(dated), x="period", y="count", height=260)
-undated = sum(r["count"] for r in series if r["period"] == "undated")
+    df = pd.DataFrame(dated)
+    df["start"] = pd.to_datetime(df["start"])
+    df["end"] = pd.to_datetime(df["end"]) + pd.Timedelta(days=1)
+    chart = alt.Chart(df).mark_rect(color="#2f6fdb", stroke="white").encode(
+        x=alt.X("start:T", title=None), x2="end:T", y=alt.Y("count:Q", title="statements"),
+        y2=alt.datum(0),
+        tooltip=[alt.Tooltip("period:N", title=bucket), alt.Tooltip("count:Q", title="statements")])
+    st.altair_chart(chart, height=260, width="stretch")
+    busiest = sorted(dated, key=lambda r: -r["count"])[:6]
+    st.caption("Busiest: " + " · ".join(
+        f"[{r['period']} ({r['count']:,})]({href('statements', **{'from': r['start'], 'to': r['end']})})"
+        for r in busiest))
 if undated:
-    st.caption(f"{undated:,} statements come from undated documents.")
+    st.caption(f"{undated:,} statements come from undated documents (not on the time axis).")
 
 c = st.columns(2, gap="large")
 with c[0]:
     st.subheader("Claim types")
-    st.dataframe(pd.DataFrame({"claim type": list(stats["by_claim_type"]),
-                               "statements": list(stats["by_claim_type"].values())}),
-                 hide_index=True, width="stretch")
+    ui.tiles([(ct.replace("_", " "), n, href("statements", claim_type=ct, **ui.edit_param()))
+              for ct, n in stats["by_claim_type"].items()])
 with c[1]:
     st.subheader("Latest documents")
     for d in latest.rows:
-        ui.document_link(d["id"], f"{d['title'] or d['path']} · {d['statements']} statements"
-                         + (f" · {d['published']}" if d["published"] else ""))
+        a, b = st.columns([5, 1], vertical_alignment="center")
+        with a:
+            ui.document_link(d["id"], d["title"] or d["path"],
+                             suffix=f" · {d['published']}" if d["published"] else " · undated")
+        b.page_link(ui.PAGES["statements"], label=f"{d['statements']:,}", help="Its statements",
+                    query_params={"document": d["id"]})
