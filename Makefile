@@ -6,7 +6,7 @@ KB     := $(VENV)/bin/kb
 DEMO_DB ?= $(CURDIR)/demo.sqlite
 PORT   ?= 8501
 
-.PHONY: install system-deps demo ingest-samples dashboard test test-fast bench lint clean
+.PHONY: install system-deps demo ingest-samples dashboard test test-fast bench lint clean train
 
 install: $(VENV)/.installed
 
@@ -24,8 +24,7 @@ ingest-samples: install
 	KB_DATABASE_URL=sqlite:///$(DEMO_DB) $(KB) ingest data/samples
 
 dashboard: install
-	KB_DATABASE_URL=sqlite:///$(DEMO_DB) $(VENV)/bin/streamlit run dashboard/app.py \
-		--server.address 127.0.0.1 --server.port $(PORT) --server.headless true
+	$(KB) dashboard --db sqlite:///$(DEMO_DB) --host 127.0.0.1 --port $(PORT)
 
 demo: ingest-samples dashboard
 
@@ -35,11 +34,20 @@ test: install system-deps
 test-fast: install
 	$(PY) -m pytest -q -m "not slow and not e2e and not postgres"
 
+# The shipped attribution model (kb/extract/model/polnear), rebuilt from PolNeAR train with the
+# fixed seed of kb/extract/model/train.cfg: the noun-cue lexicon first (its candidates are the
+# model's input), then the model. Parses are cached under KB_CACHE_DIR (~/.cache/kb).
+POLNEAR ?= ../shared/data/polnear
+MODEL_OUT ?= kb/extract/model/polnear
+train: install
+	nice -n 10 $(PY) -m kb.extract.nouns $(POLNEAR)/train
+	nice -n 10 $(KB) train $(POLNEAR)/train -o $(MODEL_OUT)
+
 bench: install
 	bash benchmarks/run_all.sh
 
 lint: install
-	$(VENV)/bin/ruff check kb dashboard tests benchmarks
+	$(VENV)/bin/ruff check kb kb_dashboard tests benchmarks
 
 clean:
 	rm -rf $(VENV) demo.sqlite* .pytest_cache

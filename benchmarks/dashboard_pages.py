@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "dashboard" / "app.py"
+from kb_dashboard import APP  # noqa: E402
 
 
 def ensure_kb(path: Path, documents: int, statements: int, actors: int) -> str:

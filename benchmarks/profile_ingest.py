@@ -64,7 +64,7 @@ def staged_ingest(paths, url, nlp) -> tuple[int, int, dict[str, float]]:
 
 # py-spy stacks by stage: the outermost frame in one of kb's stages, else the first of the
 # others the stack passes through.
-KB_STAGES = (("kb/resolve.py", "resolve"), ("kb/extract/", "extraction"), ("kb/store.py", "store"),
+KB_STAGES = (("kb/resolve/", "resolve"), ("kb/extract/", "extraction"), ("kb/store.py", "store"),
              ("kb/ingest/", "read files"), ("alembic", "start-up: migrations"))
 OTHER_STAGES = (("from_disk", "start-up: model load"), ("spacy/", "spaCy parse"), ("thinc/", "spaCy parse"))
 

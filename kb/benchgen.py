@@ -41,7 +41,7 @@ from kb.models import (
     Statement,
     StatementTarget,
 )
-from kb.resolve import normalise
+from kb.names import normalise
 from kb.store import recompute_counters
 
 YEAR_START = date(2024, 1, 1)

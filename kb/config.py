@@ -23,6 +23,9 @@ class Settings:
     # Documents above this many characters are split at paragraph boundaries (spaCy memory grows
     # with document length; 200k chars parses in well under 1 GB).
     max_doc_chars: int = field(default_factory=lambda: int(os.environ.get("KB_MAX_DOC_CHARS") or 200_000))
+    # The trained attribution model (a folder from `kb train`); empty: the one shipped in the
+    # package; "-": none (rules only).
+    attribution_model: str = field(default_factory=lambda: os.environ.get("KB_ATTRIBUTION_MODEL") or "")
     # Dashboard edits (alias add, merge, flag) can be switched off for read-only deployments.
     allow_edits: bool = field(default_factory=lambda: os.environ.get("KB_READ_ONLY", "0") not in ("1", "true", "yes"))
 

@@ -26,6 +26,7 @@ from sqlmodel import Session, create_engine
 
 from kb import models  # noqa: F401  (registers the tables)
 from kb.config import get_settings
+from kb.db_problems import KBProblem, SchemaTooNew, explain, explain_url_error, shown_url
 
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -65,19 +66,33 @@ _engines_lock = threading.Lock()
 
 
 def get_engine(url: str | None = None) -> Engine:
-    """The engine for ``url`` (default: ``KB_DATABASE_URL``), its schema upgraded. One per URL."""
+    """The engine for ``url`` (default: ``KB_DATABASE_URL``), its schema upgraded. One per URL.
+
+    A KB that cannot be opened or upgraded raises :class:`KBProblem` (one line with the fix)."""
     url = normalise_url(url or get_settings().database_url)
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
             engine = new_engine(url)
-            upgrade(engine)
+            try:
+                upgrade(engine)
+            except DBAPIError as e:
+                engine.dispose()
+                raise KBProblem(explain(e, url)) from None
             _engines[url] = engine
     return engine
 
 
 def new_engine(url: str) -> Engine:
-    """An engine with kb's connection settings, schema untouched (get_engine() is what callers want)."""
+    """An engine with kb's connection settings, schema untouched (get_engine() is what callers want).
+    A URL SQLAlchemy cannot use raises :class:`KBProblem`."""
+    try:
+        return _new_engine(url)
+    except (sa.exc.ArgumentError, ModuleNotFoundError) as e:
+        raise KBProblem(explain_url_error(e, url)) from None
+
+
+def _new_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_connect)
@@ -115,34 +130,61 @@ def _alembic_config(conn: Connection):
     return cfg
 
 
-@lru_cache(maxsize=1)
-def head_revision() -> str:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+
+@lru_cache(maxsize=1)
+def known_revisions() -> tuple[frozenset[str], str]:
+    """(every revision shipped with kb, the head), read from the migration files without importing
+    Alembic: every command checks the schema on start, and Alembic alone costs a third of a second.
+    (tests/test_store.py checks that Alembic names the same head.)"""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        revisions.update(_REVISION.findall(text))
+        parents.update(_DOWN_REVISION.findall(text))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"kb's migrations do not form one chain (heads: {sorted(heads)})")
+    return frozenset(revisions), heads.pop()
+
+
+def head_revision() -> str:
+    return known_revisions()[1]
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
+    """The KB's schema revision (None: empty, or made before migrations), by one plain query."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def check_not_newer(revision: str | None, engine: Engine) -> None:
+    """Refuse a KB whose schema is newer than this kb knows: upgrading or writing it would break it."""
+    if revision is not None and revision not in known_revisions()[0]:
+        raise SchemaTooNew(
+            f"{shown_url(engine.url.render_as_string(hide_password=False))}: the KB's schema ({revision}) "
+            f"is newer than this kb knows (newest: {head_revision()}): install a newer kb "
+            "(`pip install --upgrade kb`, or pull and `make install`); leave the KB as it is")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the schema to ``revision``; returns (before, after). Safe to call from many processes
     at once: the upgrade runs in one transaction under a lock (SQLite's write lock, a PostgreSQL
     advisory lock), and a KB made before migrations existed is stamped at 0001 first."""
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
-
     target = head_revision() if revision == "head" else revision
     before = current_revision(engine)
     if before == target:
         return before, before
+    check_not_newer(before, engine)
+    # Only now: importing Alembic costs every command a third of a second.
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     with engine.execution_options(kb_write=True).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kb.graph.queries import ActorNotFound, find_actor
 from kb.models import Actor, Affiliation, Alias, Mention, Statement, StatementTarget
-from kb.resolve import normalise
+from kb.names import normalise
 from kb.store import bump_counters, recount_actors
 
 __all__ = ["ActorNotFound", "AliasConflict", "EditError", "add_alias", "flag_statement", "list_aliases",

@@ -86,6 +86,22 @@ def looks_like_headline(line: str) -> bool:
     )
 
 
+def headline(text: str) -> str | None:
+    """The headline of a plain text: a first paragraph that is one short line of words followed
+    by the story ("Stealth Over Health: Clinton Was Headed to ER." then a blank line). A final
+    full stop is dropped; a dateline or a first sentence running on is not a headline."""
+    head = text.lstrip()[: MAX_TITLE_CHARS * 4]
+    first, sep, rest = head.partition("\n")
+    first = first.strip()
+    paragraph_break = bool(sep) and rest.lstrip(" \t\r").startswith("\n")
+    words = first.split()
+    if not (paragraph_break and rest.strip() and 0 < len(words) <= MAX_TITLE_WORDS
+            and len(first) <= MAX_TITLE_CHARS and any(c.isalpha() for c in first)
+            and first[-1] not in ",;:" and parse_dateline(first) is None):
+        return None
+    return first[:-1].rstrip() if first.endswith(".") and not first.endswith("..") else first
+
+
 def parse_dateline(line: str) -> tuple[date | None, str | None] | None:
     """(date, outlet) when ``line`` is a dateline, else None."""
     lead = _LEAD_IN.match(line)

@@ -71,7 +71,7 @@ class Alias(SQLModel, table=True):
     """Normalised surface form -> actor. One actor per form; analysts can edit."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    form: str = Field(unique=True, index=True)  # kb.resolve.normalise(surface)
+    form: str = Field(unique=True, index=True)  # kb.names.normalise(surface)
     surface: str  # as first seen or as typed by the analyst
     actor_id: int = Field(foreign_key="actor.id", index=True)
     origin: str = "extracted"  # lexicon | extracted | analyst
@@ -92,6 +92,7 @@ class Statement(SQLModel, table=True):
         Index("ix_statement_speaker_published", "speaker_id", "published"),
         Index("ix_statement_claim_type_published", "claim_type", "published"),
         Index("ix_statement_source_id", "source_id", "id"),  # an outlet's statements, newest first
+        Index("ix_statement_confidence", "confidence"),  # --min-confidence (migration 0011)
         # The few flagged statements, so "all minus flagged" counts never test every row.
         Index("ix_statement_flagged", "id", sqlite_where=text("flagged = 1"), postgresql_where=text("flagged")),
     )
@@ -113,6 +114,8 @@ class Statement(SQLModel, table=True):
     claim_type: str = Field(index=True)
     sentence_start: int = 0
     sentence_end: int = 0
+    # The attribution model's calibrated probability that the statement is right (kb.extract.model;
+    # the rules' precision estimate when no model ran).
     confidence: float = 1.0
     extractor_version: str = ""
     published: Optional[date] = Field(default=None, index=True)  # copied from Document for date filters

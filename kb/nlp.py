@@ -42,19 +42,20 @@ def _is_path(name: str) -> bool:
     return Path(name).exists()
 
 
-def add_kb_components(nlp: Language) -> Language:
-    """Append kb's registered extraction components (see kb.extract)."""
+def add_kb_components(nlp: Language, model: str | None = None) -> Language:
+    """Append kb's registered extraction components (see kb.extract); ``model``: the attribution
+    model folder ("-" for the rules alone; None: KB_ATTRIBUTION_MODEL or the shipped one)."""
     import kb.extract.factory  # noqa: F401  (registers the factory and Doc extensions)
 
     if "kb_attributions" not in nlp.pipe_names:
-        nlp.add_pipe("kb_attributions", last=True)
+        nlp.add_pipe("kb_attributions", last=True, config={"model": model} if model else {})
     return nlp
 
 
 @lru_cache(maxsize=2)
-def load_nlp(name: str | None = None) -> Language:
+def load_nlp(name: str | None = None, model: str | None = None) -> Language:
     """The full kb pipeline, cached per process."""
-    nlp = add_kb_components(load_base_model(name))
+    nlp = add_kb_components(load_base_model(name), model)
     # Ingest splits longer documents, so spaCy's own length guard must not refuse a part.
     nlp.max_length = max(nlp.max_length, get_settings().max_doc_chars + 1)
     return nlp

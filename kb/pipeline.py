@@ -280,7 +280,7 @@ def ingest(
     when a concurrent writer gets in the way. ``on_done`` hears the path of each document read,
     in input order. Texts stored already (an earlier or a parallel run) skip the NLP."""
     from kb.db import session_scope, write_with_retry
-    from kb.store import is_stored, store_document
+    from kb.store import hashes, is_stored, store_document
 
     summary = IngestSummary()
     with session_scope(url) as session:
@@ -293,7 +293,7 @@ def ingest(
         on_done(e.path)
 
     def stored(raw: RawDocument) -> bool:
-        return is_stored(raw.content_hash, url)
+        return is_stored(hashes(raw), url)
 
     for item, outcome in outcomes(items, nlp, resolver, workers, skip=stored, start_method=start_method):
         if outcome is None:

@@ -30,7 +30,7 @@ from kb.models import (
     Statement,
     StatementTarget,
 )
-from kb.resolve import normalise
+from kb.names import normalise
 
 CONTEXT_CHARS = 300  # characters of document text shown around a statement's sentence
 MAX_LIMIT = 1000
@@ -49,6 +49,7 @@ class StatementFilter:
     date_to: date | None = None
     document_id: int | None = None
     include_flagged: bool = False
+    min_confidence: float | None = None  # the attribution model's confidence, 0..1
 
 
 @dataclass
@@ -269,6 +270,8 @@ def _conditions(session: Session, f: StatementFilter) -> tuple[list, object] | N
         where.append(Statement.published <= f.date_to)
     if f.document_id is not None:
         where.append(Statement.document_id == f.document_id)
+    if f.min_confidence is not None:
+        where.append(Statement.confidence >= f.min_confidence)
     if f.text and f.text.strip():
         # Words (stemmed) and "quoted phrases" in the content, speaker or cue; a text without any
         # word matches nothing. SQLite's FTS5 index hands out matches newest first (rowid DESC):

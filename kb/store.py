@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     String,
@@ -60,7 +61,10 @@ from kb.models import (
     Statement,
     StatementTarget,
 )
-from kb.resolve import ResolvedDocument, normalise
+from kb.names import normalise
+
+if TYPE_CHECKING:  # the read side imports this module: no resolver here
+    from kb.resolve.records import ResolvedDocument
 
 CHUNK = 500  # rows per IN (...) list, well under every backend's bound-parameter limit
 
@@ -194,6 +198,40 @@ def resolve_actors(session: Session | Connection, kinds: dict[str, str],
     return ids, len(created)
 
 
+SHORT_KINDS = ("person", "unknown", "organization")
+
+
+def join_short_names(session: Session, kinds: dict[str, str], ids: dict[str, int]) -> int:
+    """Join a person's short name to the one full name the KB holds for it, whichever came first.
+
+    For each surname this document names ("Trump" alone, or the last word of "Donald Trump"): when
+    exactly one person actor's name ends with it, actors named by the bare surname (person or
+    unknown, or an organisation only the NER saw) are merged into that one, and ``ids`` follows. Two full names ("Bill Clinton",
+    "Hillary Clinton") leave the short one apart. Returns the number of actors merged away.
+    """
+    from kb.edit import merge_actors  # edit imports this module
+
+    # A bare surname the NER took for a body ("Harlan said": ORG) is still the person's surname.
+    words = {n.split()[-1] for n, k in kinds.items() if n.split() and n.split()[-1][:1].isupper()
+             and n.split()[-1].isalpha() and (k in ("person", "unknown") or (k == "organization" and " " not in n))}
+    merged = 0
+    conn = _conn(session)
+    for word in sorted(words):
+        fulls = conn.execute(select(ACTOR.c.id).where(ACTOR.c.kind == "person",
+                                                      ACTOR.c.name.like(f"% {word}"))).scalars().all()
+        if len(fulls) != 1:
+            continue
+        shorts = conn.execute(select(ACTOR.c.id).where(ACTOR.c.name == word, ACTOR.c.kind.in_(SHORT_KINDS),
+                                                       ACTOR.c.id != fulls[0])).scalars().all()
+        for short in shorts:
+            merge_actors(session, session.get(Actor, fulls[0]), session.get(Actor, short))
+            for name, aid in ids.items():
+                if aid == short:
+                    ids[name] = fulls[0]
+            merged += 1
+    return merged
+
+
 def get_or_create_actor(session: Session, name: str, kind: str = "unknown") -> tuple[Actor, bool]:
     """The actor a name resolves to through the Alias table, created (with its alias) if new."""
     ids, created = resolve_actors(session, {name: kind})
@@ -240,12 +278,20 @@ def _names(resolved: ResolvedDocument) -> dict[str, str]:
     return kinds
 
 
-def is_stored(content_hash: str, url: str | None = None) -> bool:
-    """Whether a text with this content hash is in the KB (so ingest can skip its NLP)."""
+def is_stored(content_hash: str | Sequence[str], url: str | None = None) -> bool:
+    """Whether a text with this content hash (or any of these) is in the KB (so ingest can skip
+    its NLP)."""
     from kb.db import get_engine
 
+    hashes = [content_hash] if isinstance(content_hash, str) else list(content_hash)
     with get_engine(url).connect() as conn:
-        return conn.execute(select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash == content_hash)).first() is not None
+        return conn.execute(select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash.in_(hashes))).first() is not None
+
+
+def hashes(raw: RawDocument) -> list[str]:
+    """The keys a stored copy of ``raw`` may have: the normalised hash, and the verbatim one that
+    KBs made before normalisation hold."""
+    return [raw.content_hash, raw.verbatim_hash]
 
 
 def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocument) -> StoreOutcome:
@@ -255,7 +301,7 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     Everything happens in the caller's transaction: a crash leaves the document absent, never half.
     """
     conn = _conn(session)
-    by_hash = select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash == raw.content_hash)
+    by_hash = select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash.in_(hashes(raw))).limit(1)
     existing = conn.execute(by_hash).scalar()
     if existing is not None:
         return StoreOutcome("unchanged", existing)
@@ -275,8 +321,10 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     if doc_id is None:  # a concurrent writer stored the same text a moment ago
         return StoreOutcome("unchanged", conn.execute(by_hash).scalar_one())
 
-    ids, new_actors = resolve_actors(conn, _names(resolved),
-                                     {name: ra.aliases for name, ra in resolved.actors.items()}, tally)
+    names = _names(resolved)
+    ids, new_actors = resolve_actors(conn, names, {name: ra.aliases for name, ra in resolved.actors.items()}, tally)
+    if isinstance(session, Session):
+        new_actors -= join_short_names(session, names, ids)
 
     if resolved.mentions:
         conn.execute(MENTION.insert(), [

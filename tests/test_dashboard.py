@@ -12,7 +12,8 @@ import networkx as nx
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kb.dashboard_logic import (
+from kb_dashboard import APP
+from kb_dashboard.logic import (
     NODE_GAP,
     Mark,
     filter_from_params,
@@ -30,7 +31,6 @@ from kb.dashboard_logic import (
     statement_marks,
 )
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 HOSTILE = ('<script>alert("x")</script><img src=x onerror=alert(1)> [click](javascript:alert(2)) '
            '$x$ **bold** &amp;')
 
@@ -448,3 +448,20 @@ def test_flagging_a_statement_is_reflected_at_once(seed_kb, tmp_path, monkeypatc
     assert any("flagged" in s.value for s in at.success)
     assert len(at.dataframe[0].value) == before - 1  # flagged statements leave the results
     assert target["id"] not in set(at.dataframe[0].value["id"])
+
+
+def test_kb_dashboard_serves_the_packaged_app():
+    """`kb dashboard` runs Streamlit on the app shipped in the kb_dashboard package (the browser
+    tests start the server through this very command)."""
+    from typer.testing import CliRunner
+
+    from kb.cli import app as cli
+    from kb.cli.dashboard import streamlit_argv
+
+    argv = streamlit_argv("0.0.0.0", 8600)
+    assert Path(argv[argv.index("run") + 1]) == APP and APP.is_file()
+    assert (APP.parent / "views" / "overview.py").is_file()
+    assert argv[argv.index("--server.address") + 1] == "0.0.0.0"
+    assert argv[argv.index("--server.port") + 1] == "8600"
+    help_text = CliRunner().invoke(cli, ["dashboard", "--help"]).output
+    assert "--read-only" in help_text and "--port" in help_text

@@ -30,38 +30,47 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve(kb_url: str, read_only: bool = False):
+    """Start `kb dashboard` (the installed command) over ``kb_url`` on a free localhost port;
+    returns (process, url) once the server answers its health check."""
+    port = _free_port()
+    env = dict(os.environ)
+    env.pop("KB_READ_ONLY", None)
+    kb = Path(sys.executable).with_name("kb")
+    argv = [str(kb), "dashboard", "--db", kb_url, "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(argv + (["--read-only"] if read_only else []), cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop(proc)
+            out = proc.stdout.read().decode(errors="replace")
+            pytest.fail(f"kb dashboard did not start: {out[-2000:]}")
+        time.sleep(0.3)
+
+
+def stop(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture(scope="module")
 def dashboard(seed_kb):
-    """The URL of a dashboard served by `streamlit run` on a free localhost port."""
-    port = _free_port()
-    env = dict(os.environ, KB_DATABASE_URL=seed_kb)
-    env.pop("KB_READ_ONLY", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.poll() is not None else ""
-                pytest.fail(f"streamlit did not start: {out[-2000:]}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    """The URL of a dashboard served by `kb dashboard` over the seed KB."""
+    proc, url = serve(seed_kb)
+    yield url
+    stop(proc)
 
 
 @pytest.fixture(scope="module")

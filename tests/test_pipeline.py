@@ -186,7 +186,7 @@ def test_input_is_read_lazily_with_a_bounded_number_in_flight(nlp):
 @pytest.fixture
 def plain_main(monkeypatch):
     """A spawned child re-runs the parent's ``__main__`` file; under pytest that can be a script an
-    earlier test ran as ``__main__`` (AppTest runs dashboard/app.py so). Give spawn a bare one."""
+    earlier test ran as ``__main__`` (AppTest runs kb_dashboard/app.py so). Give spawn a bare one."""
     import types
 
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))

@@ -13,7 +13,7 @@ from rich.text import Text
 from kb.cli.output import Format, console, emit, error, note, print_json
 from kb.query import StatementFilter
 
-STATEMENT_COLUMNS = ["id", "published", "speaker", "cue", "kind", "claim_type", "content", "targets"]
+STATEMENT_COLUMNS = ["id", "published", "speaker", "cue", "kind", "claim_type", "conf", "content", "targets"]
 # Everything a row carries, for --format json|csv.
 STATEMENT_FIELDS = [
     "id", "document_id", "document_title", "published", "source", "speaker", "speaker_id", "speaker_text",
@@ -59,7 +59,8 @@ def require_actor(session, name: str):
 
 def table_rows(rows: list[dict]) -> list[dict]:
     """Statement rows for a table: an unresolved speaker shows as its surface text in parentheses."""
-    return [{**r, "speaker": r["speaker"] or (f"({r['speaker_text']})" if r["speaker_text"] else "")}
+    return [{**r, "speaker": r["speaker"] or (f"({r['speaker_text']})" if r["speaker_text"] else ""),
+             "conf": f"{r['confidence']:.2f}" if r.get("confidence") is not None else ""}
             for r in rows]
 
 
@@ -88,11 +89,14 @@ def statements(
     until: Annotated[datetime | None, typer.Option("--until", help="Published on or before.", formats=["%Y-%m-%d"])] = None,
     document: Annotated[int | None, typer.Option("--document", "-d", help="Only this document id.")] = None,
     include_flagged: Annotated[bool, typer.Option("--include-flagged", help="Also statements marked wrong.")] = False,
+    min_confidence: Annotated[float | None, typer.Option(
+        "--min-confidence", min=0.0, max=1.0,
+        help="Only statements the extractor is this sure of (0-1; 0.8 is right about 80% of the time).")] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
     fmt: Table = Format.table,
 ) -> None:
-    """Statements, newest first, filtered by speaker, target, claim type, kind, words, outlet, dates."""
+    """Statements, newest first, filtered by speaker, target, claim type, kind, words, outlet, dates, confidence."""
     from kb.query import count_statements, find_source, search_statements
 
     with open_session() as session:
@@ -106,6 +110,7 @@ def statements(
             text=text, speaker=speaker, target=target, role=role.value if role else None, claim_type=claim_type,
             kind=kind.value if kind else None, source=source, date_from=since.date() if since else None,
             date_to=until.date() if until else None, document_id=document, include_flagged=include_flagged,
+            min_confidence=min_confidence,
         )
         page = search_statements(session, f, limit=limit, cursor=cursor)
         total = count_statements(session, f, cap=COUNT_CAP)

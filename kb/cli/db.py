@@ -24,6 +24,16 @@ def _shown(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _problem(e: Exception, url: str, what: str) -> str:
+    from sqlalchemy.exc import DBAPIError
+
+    from kb.db_problems import KBProblem, explain
+
+    if isinstance(e, KBProblem | DBAPIError):
+        return explain(e, url)
+    return f"{_shown(url)}: {what}: {type(e).__name__}: {e}"
+
+
 @app.command()
 def upgrade(url: str | None = URL) -> None:
     """Bring the KB's schema to the newest revision (a new KB is created). Safe to run twice."""
@@ -32,8 +42,8 @@ def upgrade(url: str | None = URL) -> None:
     url, engine = _engine(url)
     try:
         before, after = db.upgrade(engine)
-    except Exception as e:  # noqa: BLE001 - one line naming the KB and the cause
-        error(f"{_shown(url)}: upgrade failed: {type(e).__name__}: {e}")
+    except Exception as e:  # noqa: BLE001 - one line naming the KB, the cause and the fix
+        error(_problem(e, url, "upgrade failed"))
         raise typer.Exit(1)
     finally:
         engine.dispose()
@@ -48,14 +58,19 @@ def current(url: str | None = URL) -> None:
     """Print the KB's schema revision, and whether it is the newest."""
     import sqlalchemy as sa
 
-    from kb.db import current_revision, head_revision
+    from kb.db import check_not_newer, current_revision, head_revision
+    from kb.db_problems import KBProblem
 
     url, engine = _engine(url)
     try:
         revision = current_revision(engine)
         legacy = revision is None and sa.inspect(engine).has_table("document")
+        check_not_newer(revision, engine)
+    except KBProblem as e:
+        error(str(e))
+        raise typer.Exit(1)
     except Exception as e:  # noqa: BLE001
-        error(f"{_shown(url)}: cannot read the schema revision: {type(e).__name__}: {e}")
+        error(_problem(e, url, "cannot read the schema revision"))
         raise typer.Exit(1)
     finally:
         engine.dispose()

@@ -16,6 +16,11 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
+class ClaimsGold(str, Enum):
+    checkthat = "checkthat"
+    emergent = "emergent"
+
+
 def evaluate(
     gold_dir: Path = typer.Argument(..., help="Folder with text/<name>.txt and attributions/<name>_<annotator>.ann."),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text or json."),
@@ -24,9 +29,30 @@ def evaluate(
     ),
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Only the first N texts (sorted)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="spaCy processes."),
+    model: str | None = typer.Option(
+        None, "--model", "-m",
+        help="Attribution model folder (from kb train); '-' for the rules alone. Default: KB_ATTRIBUTION_MODEL or the shipped one."),
+    reliability: bool = typer.Option(False, "--reliability", help="Also print how often statements are right, by confidence."),
+    speakers: Path | None = typer.Option(
+        None, "--speakers", help="Score speaker resolution instead: a gold TSV of speaker mentions and their "
+        "canonical actors (document, start, end, actor) over the texts in GOLD_DIR.",
+    ),
+    claims: ClaimsGold | None = typer.Option(
+        None, "--claims", help="Score claim tracking instead (kb/evaluate/claims.py): checkthat (GOLD_DIR is a "
+        "CheckThat! 2020 task 2 split, e.g. .../checkthat2020/dev; train/ beside it fits the matcher) or "
+        "emergent (GOLD_DIR is the Emergent CSV).",
+    ),
 ) -> None:
-    """Print cue, source and content span P/R/F1 and attribution P/R/F1 against gold annotations."""
+    """Print cue, source and content span P/R/F1 and attribution P/R/F1 against gold annotations
+    (with --speakers: speaker-resolution accuracy)."""
     from kb.cli.ingest import _load_nlp
+
+    if claims is not None:
+        _claims(claims, gold_dir, format)
+        return
+    if speakers is not None:
+        _speakers(gold_dir, speakers, format, workers, lambda: _load_nlp(model))
+        return
     from kb.evaluate import evaluate_docs, load_gold_dir, write_errors
 
     try:
@@ -37,13 +63,51 @@ def evaluate(
     if not gold:
         error(f"{gold_dir}: no annotated texts (text/<name>.txt with attributions/<name>_*.ann)")
         raise typer.Exit(2)
-    report = evaluate_docs(gold, _load_nlp(), workers)
+    if model and model != "-" and not (Path(model) / "weights.npz").is_file():
+        error(f"{model}: not an attribution model (expected weights.npz and model.json; see kb train)")
+        raise typer.Exit(2)
+    report = evaluate_docs(gold, _load_nlp(model), workers)
     if errors is not None:
         write_errors(report, errors)
     if format == ReportFormat.json:
-        typer.echo(json.dumps(report.as_dict(), indent=2))
+        d = report.as_dict()
+        if reliability:
+            from kb.evaluate.reliability import reliability_table
+
+            d["reliability"] = reliability_table(report)
+        typer.echo(json.dumps(d, indent=2))
     else:
         typer.echo(report.format_text())
+        if reliability:
+            from kb.evaluate.reliability import format_reliability, reliability_table
+
+            typer.echo("\n" + format_reliability(reliability_table(report)))
+
+
+def _speakers(texts: Path, gold_path: Path, format: ReportFormat, workers: int, load_nlp) -> None:
+    from kb.evaluate.resolution import evaluate_speakers, read_gold
+
+    try:
+        gold = read_gold(gold_path)
+        report = evaluate_speakers(gold, texts, load_nlp(), workers)
+    except (FileNotFoundError, UnicodeDecodeError, ValueError) as e:
+        error(str(e))
+        raise typer.Exit(2)
+    typer.echo(json.dumps(report.as_dict(), indent=2) if format == ReportFormat.json else report.format_text())
+
+
+def _claims(gold: ClaimsGold, path: Path, format: ReportFormat) -> None:
+    from kb.evaluate import claims as C
+
+    try:
+        if gold == ClaimsGold.checkthat:
+            report, text = C.evaluate_checkthat(path), C.format_checkthat
+        else:
+            report, text = C.evaluate_emergent(path), C.format_emergent
+    except (FileNotFoundError, UnicodeDecodeError, ValueError) as e:
+        error(str(e))
+        raise typer.Exit(2)
+    typer.echo(json.dumps(report, indent=2, default=str) if format == ReportFormat.json else text(report))
 
 
 def register(app: typer.Typer) -> None:

@@ -5,23 +5,24 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kb.cli.output import error
-from kb.ingest import IngestError, iter_files, read_paths
-from kb.pipeline import ingest as run_ingest
-from kb.pipeline import process_paths
+
+if TYPE_CHECKING:
+    from kb.ingest import IngestError
+
+# kb.pipeline (and so spaCy) is imported inside the commands that run it: `kb stats` and the
+# other read-only commands must start without loading a language model.
 
 
-def _load_nlp():
+def _load_nlp(model: str | None = None):
     from kb.nlp import ModelNotFound, load_nlp
 
     try:
-        return load_nlp()
+        return load_nlp(None, model)
     except ModelNotFound as e:
         error(str(e))
         raise typer.Exit(2)
@@ -31,10 +32,29 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders (.txt .html .htm .jsonl .json .csv)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (each runs the whole pipeline)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    metadata: Path = typer.Option(None, "--metadata", "-m",
+                                  help="A .csv/.tsv sidecar with file, title, date, source, url columns."),
 ) -> None:
     """Read documents, extract statements and store them (one transaction per document)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kb.ingest import iter_files, read_paths
+    from kb.ingest.sidecar import SidecarError, read_sidecar
+    from kb.pipeline import ingest as run_ingest
+
+    sidecar = None
+    if metadata is not None:
+        try:
+            sidecar = read_sidecar(metadata)
+        except SidecarError as e:
+            error(str(e))
+            raise typer.Exit(2)
     nlp = _load_nlp()
     console = Console(stderr=True)
+    for line in sidecar.errors if sidecar else ():
+        console.print(f"[red]error:[/red] {escape(line)}", highlight=False, soft_wrap=True)
 
     def on_error(e: IngestError) -> None:
         console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False, soft_wrap=True)
@@ -55,15 +75,17 @@ def ingest(
                 bar.advance(task)
                 last_file = file
 
-        summary = run_ingest(read_paths(paths), nlp, workers=workers, on_error=on_error,
+        summary = run_ingest(read_paths(paths, metadata=sidecar), nlp, workers=workers, on_error=on_error,
                              on_warning=on_warning, on_done=on_done)
 
+    for line in sidecar.unused() if sidecar else ():
+        on_warning(line)
     console.print(
         f"documents: {summary.new} new, {summary.unchanged} unchanged, {summary.failed} failed; "
         f"statements: {summary.statements}; new actors: {summary.actors}",
         highlight=False,
     )
-    if summary.failed:
+    if summary.failed or (sidecar and sidecar.errors):
         raise typer.Exit(1)
 
 
@@ -91,6 +113,7 @@ def extract(
     workers: int = typer.Option(1, "--workers", "-w", min=1),
 ) -> None:
     """Run the pipeline without storing; print one JSON object per statement."""
+    from kb.pipeline import process_paths
     from kb.resolve import Resolver
 
     if format != "jsonl":

@@ -79,3 +79,20 @@ def error(message: str) -> None:
 def note(message: str) -> None:
     """A one-line remark (counts, next-page hints) on stderr, so stdout stays clean for pipes."""
     print(message, file=sys.stderr)
+
+
+def problem_line(e: BaseException) -> str | None:
+    """One line for a database or setup problem (see kb.db_problems); None for anything else."""
+    from sqlalchemy.exc import DBAPIError
+
+    from kb.db_problems import KBProblem, explain
+
+    if isinstance(e, KBProblem):
+        return str(e)
+    if isinstance(e, FileNotFoundError | PermissionError) and e.filename is None:  # kb's own message
+        return str(e)
+    if isinstance(e, DBAPIError):
+        from kb.config import get_settings
+
+        return explain(e, get_settings().database_url)
+    return None

@@ -320,6 +320,7 @@ class DocumentScore:
     pairs: list[tuple[int, int]]
     exact: dict[str, Counts]
     overlap: dict[str, Counts]
+    confidence: list[float] = field(default_factory=list)  # of each prediction, when known
 
     @property
     def attributions(self) -> Counts:
@@ -489,8 +490,10 @@ def evaluate_docs(gold_docs: Sequence[GoldDocument], nlp, workers: int = 1) -> R
     report = Report()
     texts = (g.text for g in gold_docs)
     for g, doc in zip(gold_docs, nlp.pipe(texts, batch_size=8, **kwargs)):
-        pred = from_predictions(doc._.attributions)
-        report.documents.append(score_document(g.name, g.text, g.attributions, pred))
+        attributions = doc._.attributions
+        scored = score_document(g.name, g.text, g.attributions, from_predictions(attributions))
+        scored.confidence = [a.confidence for a in attributions]
+        report.documents.append(scored)
     return report
 
 

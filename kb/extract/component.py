@@ -14,6 +14,9 @@ from kb.config import get_settings
 from kb.extract.according import according_to
 from kb.extract.affiliations import find_affiliations, load_affiliation_terms
 from kb.extract.colon import speaker_labels
+from kb.extract.furniture import drop_furniture, furniture_lines, load_furniture
+from kb.extract.nouns import load_noun_cues, noun_cues
+from kb.extract.signed import after_dash, dash_signatures
 from kb.extract.cues import find_cues, load_lexicon
 from kb.extract.meta import document_meta, source_line
 from kb.extract.quotes import (
@@ -30,6 +33,7 @@ from kb.extract.targets import find_targets, load_accusation_terms
 from kb.extract.types import Attribution, CharSpan
 
 EXTRACTOR_VERSION = "rules-1"
+PART_JOINER = " … "  # between the pieces of a content split by "he said"
 _PRONOUN_LABELS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON",
                    "i": "PERSON", "who": None, "they": None, "it": None, "we": None}
 _RELATIVE = {"who", "which", "that", "whom"}
@@ -40,8 +44,29 @@ _EMBEDDED = {"ccomp", "xcomp", "acl"}
 EMBEDDED_PENALTY = 0.2
 
 
+def load_attribution_model(configured: str):
+    """The trained model at ``configured``; "" -> ``KB_ATTRIBUTION_MODEL`` or the shipped one;
+    "-" (or "rules") -> none, the rules decide alone."""
+    path = configured or get_settings().attribution_model
+    if path in ("-", "rules", "none"):
+        return None
+    from kb.extract.model import SHIPPED, load_model
+
+    path = path or str(SHIPPED)
+    if not path or (path == str(SHIPPED) and not (SHIPPED / "weights.npz").exists()):
+        return None
+    return load_model(str(Path(path).resolve()))
+
+
 def _data_path(configured: str, default_name: str) -> Path:
-    return Path(configured) if configured else get_settings().data_dir / default_name
+    """A lexicon's path; a missing one stops the pipeline with one line (never an empty lexicon)."""
+    path = Path(configured) if configured else get_settings().data_dir / default_name
+    if not path.is_file():
+        from kb.db_problems import KBProblem
+
+        raise KBProblem(f"{path}: lexicon missing (a broken install, or a wrong KB_DATA_DIR): reinstall kb, "
+                        "or point KB_DATA_DIR at a folder holding all of kb/data")
+    return path
 
 
 # Where a failure is left on the Doc (plain data, so it crosses nlp.pipe's process boundary).
@@ -52,7 +77,8 @@ class AttributionExtractor:
     def __init__(self, nlp: Language, cues_path: str = "", frames_path: str = "",
                  accusation_terms_path: str = "", affiliation_terms_path: str = "",
                  source_nouns_path: str = "", min_precision: float = 0.1, min_precision_object: float = 0.35,
-                 min_frame_precision: float = 0.35, follow_quotes: bool = True):
+                 min_frame_precision: float = 0.35, follow_quotes: bool = True, model: str = "",
+                 noun_cues_path: str = "", furniture_path: str = ""):
         frames = None if frames_path == "-" else str(_data_path(frames_path, "cue_frames.tsv"))
         self.lexicon = load_lexicon(str(_data_path(cues_path, "cues.tsv")), frames)
         self.min_frame_precision = min_frame_precision
@@ -61,10 +87,14 @@ class AttributionExtractor:
             str(_data_path(accusation_terms_path, "accusation_terms.tsv")))
         self.affiliation_terms = load_affiliation_terms(str(_data_path(affiliation_terms_path, "affiliation_terms.tsv")))
         self.source_nouns = load_source_nouns(str(_data_path(source_nouns_path, "source_nouns.tsv")))
+        self.noun_cues = load_noun_cues(str(_data_path(noun_cues_path, "noun_cues.tsv")))
+        self.noun_ids = string_ids(self.noun_cues)
+        self.furniture = load_furniture(str(_data_path(furniture_path, "furniture.tsv")))
         self.min_precision = min_precision
         self.min_precision_object = min_precision_object
         self.follow_quotes = follow_quotes
         self.follow_paragraphs = True
+        self.model = load_attribution_model(model)
 
     def __call__(self, doc: Doc) -> Doc:
         try:
@@ -83,33 +113,63 @@ class AttributionExtractor:
         doc._.meta = document_meta(text)
         return doc
 
-    def candidates(self, doc: Doc) -> list[Found]:
-        """Every attribution the rules see, before the precision filter (for mining frames)."""
-        return self.find(doc, doc.text, Sentences(doc), keep_all=True)
+    def candidates(self, doc: Doc, follow: bool = True) -> list[Found]:
+        """Every attribution the rules see, before the precision filter (for mining frames and
+        training the model)."""
+        return self.find(doc, doc.text, Sentences(doc), keep_all=True, follow=follow)
 
-    def find(self, doc: Doc, text: str, sentences: Sentences, keep_all: bool = False) -> list[Found]:
+    def find(self, doc: Doc, text: str, sentences: Sentences, keep_all: bool = False,
+             follow: bool = True) -> list[Found]:
+        """The attributions of ``doc``: every rule candidate, then the trained model's decision
+        (when one is loaded) or the rules' precision filter (``keep_all`` skips both)."""
         quotes = quote_spans(text)
         verbs, according = find_cues(doc, self.cue_lemmas)
         found = reported_speech(doc, verbs, self.lexicon)
         clausal = {f.verb.i for f in found if f.verb is not None}
         found += quoted_without_clause(text, [v for v in verbs if v.i not in clausal], self.lexicon, quotes)
         found += according_to(doc, according, self.lexicon)
+        found += noun_cues(doc, self.noun_cues, self.noun_ids)
         found = fix_sources(found, self.source_nouns, subject_of, self.lexicon.is_cue)
         found += speaker_labels(text)
-        if not keep_all:
+        found += dash_signatures(text, quotes)
+        if not keep_all and self.model is None:
             found = [f for f in found if self.keep(f)]
         found = _drop_chrome(text, _dedupe(_outside_quotes(found, quotes)))
-        cue_starts = sorted(f.cue[0] for f in found)
+        found = drop_furniture(found, furniture_lines(text, self.furniture))
         paragraphs = Paragraphs(text)
         for f in found:
             f.content, f.source = paragraphs.clip(f)
             f.content = merge_parts(extend_with_quotes(f.content, quotes, f.cue), text)
+            f.content = after_dash(f.content, quotes, f.cue, text)
             if f.kind != "according_to":
                 f.kind = quote_kind(f.content, quotes, text)
-            if self.follow_quotes and f.kind == "direct":
+        if not keep_all and self.model is not None:
+            found = self.model.decide(doc, found, self.lexicon, quotes)
+        if not keep_all:
+            found = _unnested_nouns(found)
+        if follow:
+            self.follow(text, sentences, found, quotes, sorted(f.cue[0] for f in found))
+        return sorted(found, key=lambda f: f.cue)
+
+    def follow(self, text: str, sentences: Sentences, found: list[Found], quotes, cue_starts) -> None:
+        """“A,” he said. “B.” — content A + B (see _follow_on_quote)."""
+        if not self.follow_quotes:
+            return
+        paragraphs = None
+        for f in found:
+            if f.kind == "direct":
                 f.content = merge_parts(_follow_on_quote(text, sentences, f, quotes, cue_starts,
                                                          self.follow_paragraphs), text)
-        return sorted(found, key=lambda f: f.cue)
+            elif f.content and f.kind != "according_to":
+                # "X said the tax was needed.¶“We have no choice.”": a paragraph that is only a
+                # quotation continues the speaker whose statement closed the paragraph before.
+                paragraphs = paragraphs or Paragraphs(text)
+                end = paragraphs.around(f.cue[0])[1]
+                if f.content[-1][1] <= end and _SENTENCE_TAIL.fullmatch(text, f.content[-1][1], end) \
+                        and (q := _whole_paragraph_quote(text, quotes, paragraphs, end)) is not None:
+                    i = bisect_left(cue_starts, q[0])
+                    if not (i < len(cue_starts) and cue_starts[i] < q[1]):
+                        f.content = f.content + [q]
 
     def keep(self, f: Found) -> bool:
         """Keep a cue in its frame when that frame's precision on PolNeAR train is high enough;
@@ -127,7 +187,7 @@ class AttributionExtractor:
             if f.verb is not None and f.verb.dep_ in _EMBEDDED:
                 precision -= EMBEDDED_PENALTY
             return precision >= self.min_frame_precision
-        if rule in ("according_to", "colon"):
+        if rule in ("according_to", "colon", "dash"):
             return True
         needed = self.min_precision if rule in CLAUSAL_RULES else self.min_precision_object
         return f.confidence >= needed
@@ -137,8 +197,13 @@ class AttributionExtractor:
         targets, claim_type = find_targets(doc, f, self.accusation_terms)
         speaker_name, speaker_label = _speaker(doc, f, surnames)
         content = f.content_span
+        if content and len(f.content) > 1:
+            # “A,” X said of Y. “B.”: the words are A … B, never the "X said of Y" between them
+            content = CharSpan(content[0], content[1], PART_JOINER.join(text[s:e] for s, e in f.content))
+        elif content:
+            content = _char(text, content)
         return Attribution(
-            cue=_char(text, f.cue), content=_char(text, content) if content else None,
+            cue=_char(text, f.cue), content=content,
             source=_char(text, f.source) if f.source else None, kind=f.kind, claim_type=claim_type,
             cue_lemma=f.cue_lemma, speaker_name=speaker_name, speaker_label=speaker_label,
             targets=targets, sentence=_char(text, sentences.around(f.cue[0])),
@@ -240,6 +305,25 @@ def _follow_on_quote(text: str, sentences: Sentences, f: Found, quotes, cue_star
     return content
 
 
+def _unnested_nouns(found: list[Found]) -> list[Found]:
+    """A noun cue inside another statement's content ("slamming Russia's insistence on ...") is
+    part of what that statement says, not a statement of its own."""
+    spans = [(f.content[0][0], f.content[-1][1]) for f in found if f.content and f.extra.get("rule") != "noun"]
+    return [f for f in found if f.extra.get("rule") != "noun" or not any(s <= f.cue[0] < e for s, e in spans)]
+
+
+def _whole_paragraph_quote(text: str, quotes, paragraphs: Paragraphs, after: int) -> tuple[int, int] | None:
+    """The quotation that fills the paragraph after char ``after``, if that paragraph is one."""
+    i = bisect_right(paragraphs.starts, after)
+    if i >= len(paragraphs.bounds):
+        return None
+    ps, pe = paragraphs.bounds[i]
+    q = next((q for q in quotes if q[0] >= ps), None)
+    if q is None or q[0] != _first_char(text, ps) or text[q[1]:pe].strip(" \t\u00a0.,"):
+        return None
+    return q
+
+
 def _outside_quotes(found: list[Found], quotes: list[tuple[int, int]]) -> list[Found]:
     """Speech reported inside a quotation ("“I think he lied,” she said") is the quoted speaker's
     words, not a statement of its own (PolNeAR annotates 30 of 19,833 cues there)."""
@@ -297,4 +381,17 @@ def _speaker(doc: Doc, f: Found, surnames: set[str]) -> tuple[str | None, str | 
             ent = entity_at(child)
             if ent is not None and ent.label_ in _SPEAKER_LABELS:
                 return ent.text, ent.label_
+    # "Ana Ruiz, head of the union" parsed with "head" as the root: the person the phrase opens
+    # with is the speaker, not the organisation in the role.
+    first = span[0]
+    if first.ent_iob_ == "B" and first.ent_type_ == "PERSON":
+        ent = entity_at(first)
+        return ent.text, ent.label_
+    # A name the tagger missed ("said Ana Ruiz, head of the union"): the proper nouns at the root.
+    if root.pos_ == "PROPN" and root.dep_ != "poss":
+        left = root.i
+        while left > span.start and doc[left - 1].pos_ == "PROPN" and doc[left - 1].dep_ == "compound":
+            left -= 1
+        if root.i > left:  # two words at least: a lone capitalised word is too often not a name
+            return doc[left : root.i + 1].text, None
     return None, None

@@ -69,13 +69,13 @@ class CueLexicon:
 
 @lru_cache(maxsize=8)
 def load_lexicon(path: str | Path, frames_path: str | Path | None = None) -> CueLexicon:
-    """Read cues.tsv and, when given and present, cue_frames.tsv."""
+    """Read cues.tsv and, when given, cue_frames.tsv (a missing file raises: never an empty lexicon)."""
     entries = {}
     for row in _rows(path):
         cue, claim_type, _annotated, _seen, precision = row[:5]
         entries[cue] = CueEntry(cue, claim_type, float(precision))
     frames = {}
-    if frames_path and Path(frames_path).exists():
+    if frames_path:
         for cue, frame, _matched, _found, precision in (r[:5] for r in _rows(frames_path)):
             frames[(cue, frame)] = float(precision)
     return CueLexicon(entries, frames)

@@ -44,13 +44,20 @@ _plain_extension("meta", DocumentMeta, many=False)
         "min_precision": 0.1,  # with a content clause or quotation
         "min_precision_object": 0.35,  # with an object as content ("criticized X")
         "follow_quotes": True,  # “A,” he said. “B.” -> content A + B
+        # the trained model (kb.extract.model): a folder; "" -> KB_ATTRIBUTION_MODEL or the
+        # shipped one; "-" -> none, the rules' precision filter decides alone
+        "model": "",
+        "noun_cues_path": "",  # empty: <KB_DATA_DIR>/noun_cues.tsv ("his claim that ...")
+        "furniture_path": "",  # empty: <KB_DATA_DIR>/furniture.tsv (page furniture, dropped)
     },
 )
 def make_attributions(nlp: Language, name: str, cues_path: str, frames_path: str,
                       accusation_terms_path: str, affiliation_terms_path: str, source_nouns_path: str,
                       min_frame_precision: float, min_precision: float,
-                      min_precision_object: float, follow_quotes: bool) -> AttributionExtractor:
+                      min_precision_object: float, follow_quotes: bool, model: str,
+                      noun_cues_path: str, furniture_path: str) -> AttributionExtractor:
     return AttributionExtractor(nlp, cues_path, frames_path, accusation_terms_path,
                                 affiliation_terms_path, source_nouns_path, min_precision, min_precision_object,
-                                min_frame_precision, follow_quotes)
+                                min_frame_precision, follow_quotes, model,
+                                noun_cues_path, furniture_path)
 

@@ -8,6 +8,7 @@ import numpy as np
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
+_ABOUT_PREPS = {"of", "about", "on", "over"}
 _EDGE_PUNCT = set(",;:-—–()[]") | {"--"}
 
 
@@ -51,6 +52,10 @@ def noun_phrase(token: Token, is_cue=lambda verb: False) -> Span:
         if child.dep_ == "relcl" and child.left_edge.i > token.i and is_cue(child):
             before = doc[child.left_edge.i - 1]
             end = min(end, before.i if before.text in (",", "—", "–", "-", "--") else child.left_edge.i)
+        # "said Maria Lopez, a senator, of the budget": the parser hangs "of the budget" (what
+        # the speech is about) on the speaker; after a comma it is never part of the name
+        elif child.dep_ == "prep" and child.lower_ in _ABOUT_PREPS and doc[child.i - 1].text == ",":
+            end = min(end, child.i - 1)
     return trim(doc[token.left_edge.i : end])
 
 

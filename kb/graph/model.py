@@ -38,7 +38,8 @@ CLAIM_EDGE_TYPES: dict[str, str] = {
 ROLE_EDGE_TYPES: dict[str, str] = {"accused": "accuses", "addressed": "calls_on", "mentioned": "mentions"}
 STATEMENT_EDGE_TYPES = ("accuses", "calls_on", "rejects", "denies", "praises", "warns", "threatens", "mentions")
 AFFILIATION_EDGE_TYPES = ("member_of", "part_of")
-EDGE_TYPES = STATEMENT_EDGE_TYPES + AFFILIATION_EDGE_TYPES
+CLAIM_LINK_EDGE_TYPES = ("echoes", "denies_claim_of")  # kb.claims.graph: actors linked through a claim
+EDGE_TYPES = STATEMENT_EDGE_TYPES + AFFILIATION_EDGE_TYPES + CLAIM_LINK_EDGE_TYPES
 
 
 def edge_type(role: str, claim_type: str | None) -> str:

@@ -11,8 +11,10 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from kb.ingest.complete import complete
 from kb.ingest.html import read_html_file
 from kb.ingest.records import read_csv_file, read_json_file, read_jsonl_file
+from kb.ingest.sidecar import Sidecar
 from kb.ingest.text import read_text_file
 from kb.ingest.types import IngestError, RawDocument, Refused
 
@@ -47,14 +49,21 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
                     yield Path(root) / name
 
 
-def read_paths(paths: Iterable[str | Path], max_doc_chars: int | None = None) -> Iterator[RawDocument | IngestError]:
-    """Documents and errors from files and folders, one file at a time."""
+def read_paths(paths: Iterable[str | Path], max_doc_chars: int | None = None,
+               metadata: Sidecar | None = None) -> Iterator[RawDocument | IngestError]:
+    """Documents and errors from files and folders, one file at a time; each document's metadata
+    completed (``kb.ingest.complete``: the ``metadata`` sidecar, dates from URL and file name,
+    headline or file name as title, http(s) URLs only)."""
     if max_doc_chars is None:
         from kb.config import get_settings
 
         max_doc_chars = get_settings().max_doc_chars
+    skip = Path(metadata.path).resolve() if metadata is not None else None
     for path in iter_files(paths):
-        yield from read_file(path, max_doc_chars)
+        if skip is not None and path.resolve() == skip:
+            continue  # the sidecar sits beside the files it describes; it is not a document
+        for item in read_file(path, max_doc_chars):
+            yield complete(item, metadata) if isinstance(item, RawDocument) else item
 
 
 def read_file(path: Path, max_doc_chars: int) -> Iterator[RawDocument | IngestError]:

@@ -1,12 +1,15 @@
 """Decide how a file's bytes become text, or refuse it: empty, binary, or no clear encoding.
 
 UTF-8 is checked over the whole file in a streaming pass before anything is read, so a bad byte
-deep in a large file refuses the file instead of leaving half of it stored.
+deep in a large file is known before any of it is stored. A UTF-8 file with a few stray bytes
+(more valid multi-byte characters than bad bytes) stays UTF-8: only the bad bytes become U+FFFD,
+and the warning says how many. Guessing another code page for it would garble every curly quote.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +20,7 @@ SNIFF_BYTES = 64 * 1024  # looked at for BOMs, magic numbers and NUL bytes
 DETECT_BYTES = 1024 * 1024  # handed to charset-normalizer when the file is not UTF-8
 CHUNK_BYTES = 1024 * 1024
 MAX_CONTROL_RATIO = 0.01  # control characters (other than tabs and newlines) allowed in text
+MAX_BAD_UTF8_RATIO = 0.001  # stray bytes per byte a UTF-8 file may hold and still be read as UTF-8
 
 _BOMS = [  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -40,6 +44,7 @@ _LATIN_ALPHABETS = {
 class Encoding:
     codec: str
     warning: str | None = None  # set when the file was not UTF-8
+    errors: str = "strict"  # "replace" for a UTF-8 file with a few stray bytes
 
 
 def detect_encoding(path: Path) -> Encoding:
@@ -60,6 +65,10 @@ def detect_encoding(path: Path) -> Encoding:
     bad = first_undecodable(path, "utf-8")
     if bad is None:
         return Encoding("utf-8")
+    n_bad, n_multibyte, size = utf8_profile(path)
+    if n_bad <= n_multibyte and n_bad <= max(1, MAX_BAD_UTF8_RATIO * size):
+        return Encoding("utf-8", f"not valid UTF-8: {n_bad} bad byte{'s' * (n_bad != 1)} replaced by U+FFFD "
+                                 f"(the first, 0x{bad[1]:02x}, at byte offset {bad[0]})", errors="replace")
     refusal = (f"not UTF-8 (byte 0x{bad[1]:02x} at offset {bad[0]}) and no clear text encoding: "
                "binary or corrupt data")
     codec = _guess_codec(path)
@@ -117,6 +126,27 @@ def first_undecodable(path: Path, codec: str) -> tuple[int, int] | None:
         except UnicodeDecodeError:
             return offset, 0  # ends inside a multi-byte character
     return None
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def utf8_profile(path: Path) -> tuple[int, int, int]:
+    """(bytes that are not UTF-8, valid multi-byte characters, file size), streaming."""
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")  # bad byte -> U+DC80..U+DCFF
+    n_bad = n_multibyte = size = 0
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK_BYTES):
+            size += len(chunk)
+            text = decoder.decode(chunk)
+            if "\x00" in text:
+                raise Refused("binary data (NUL character), not text")
+            escaped = len(_ESCAPED.findall(text))
+            n_bad += escaped
+            n_multibyte += len(_NON_ASCII.findall(text)) - escaped
+        n_bad += len(_ESCAPED.findall(decoder.decode(b"", final=True)))
+    return n_bad, n_multibyte, size
 
 
 def _verified(path: Path, codec: str, warning: str | None) -> Encoding:

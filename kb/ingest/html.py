@@ -17,7 +17,7 @@ _CLOSE_HTML = re.compile(r"</html\s*>", re.IGNORECASE)
 
 def read_html_file(path: Path, max_chars: int) -> Iterator[RawDocument]:
     encoding = detect_encoding(path)
-    html = path.read_text(encoding=encoding.codec)
+    html = path.read_text(encoding=encoding.codec, errors=encoding.errors)
     truncated = truncation(html)
     if truncated:
         raise Refused(f"truncated HTML ({truncated}); the download was probably cut off")

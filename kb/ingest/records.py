@@ -33,7 +33,7 @@ MAX_JSON_CHARS_PER_DOC = 64  # a .json file may be this many times KB_MAX_DOC_CH
 def read_jsonl_file(path: Path, max_chars: int) -> Iterator[Item]:
     encoding = detect_encoding(path)
     seen = False
-    with path.open(encoding=encoding.codec, newline="\n") as f:
+    with path.open(encoding=encoding.codec, errors=encoding.errors, newline="\n") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
                 continue
@@ -44,7 +44,7 @@ def read_jsonl_file(path: Path, max_chars: int) -> Iterator[Item]:
             except json.JSONDecodeError as e:
                 yield IngestError(where, f"malformed JSON line: {e.msg.removesuffix(' at')} (column {e.colno})")
                 continue
-            yield from record_documents(where, obj, max_chars, encoding.warning)
+            yield from guarded(where, obj, max_chars, encoding.warning)
     if not seen:
         raise Refused("empty file (only whitespace)")
 
@@ -55,7 +55,7 @@ def read_json_file(path: Path, max_chars: int) -> Iterator[Item]:
     if path.stat().st_size > limit:  # parsed whole, so bounded here
         raise Refused(f"JSON file too large to parse whole ({path.stat().st_size // 2**20} MiB, "
                       f"limit {limit // 2**20} MiB): convert it to JSON Lines (.jsonl), which is streamed")
-    text = path.read_text(encoding=encoding.codec)
+    text = path.read_text(encoding=encoding.codec, errors=encoding.errors)
     if not text.strip():
         raise Refused("empty file (only whitespace)")
     try:
@@ -65,16 +65,16 @@ def read_json_file(path: Path, max_chars: int) -> Iterator[Item]:
     del text
     if isinstance(obj, list):
         for i, item in enumerate(obj, 1):
-            yield from record_documents(f"{path}#{i}", item, max_chars, encoding.warning)
+            yield from guarded(f"{path}#{i}", item, max_chars, encoding.warning)
     else:
-        yield from record_documents(str(path), obj, max_chars, encoding.warning)
+        yield from guarded(str(path), obj, max_chars, encoding.warning)
 
 
 def read_csv_file(path: Path, max_chars: int) -> Iterator[Item]:
     encoding = detect_encoding(path)
     # csv's default field limit (128 KiB) is below a long article; keep a bound all the same.
     csv.field_size_limit(min(sys.maxsize, max(csv.field_size_limit(), 64 * max_chars)))
-    with path.open(encoding=encoding.codec, newline="") as f:
+    with path.open(encoding=encoding.codec, errors=encoding.errors, newline="") as f:
         reader = csv.reader(f, delimiter=_delimiter(f.readline()))
         f.seek(0)
         try:
@@ -103,7 +103,7 @@ def read_csv_file(path: Path, max_chars: int) -> Iterator[Item]:
                 yield IngestError(where, f"malformed CSV row: {len(row)} fields, header has "
                                          f"{len(columns)}{hint}")
                 continue
-            yield from record_documents(where, dict(zip(columns, row)), max_chars, encoding.warning)
+            yield from guarded(where, dict(zip(columns, row)), max_chars, encoding.warning)
 
 
 def _delimiter(header_line: str) -> str:
@@ -111,6 +111,28 @@ def _delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] > counts[","] else ","
+
+
+def guarded(where: str, obj, max_chars: int, warning: str | None = None) -> Iterator[Item]:
+    """:func:`record_documents`, with anything unexpected in one record confined to that record:
+    its error names the record (file#line), and the rest of the file is read."""
+    try:
+        yield from record_documents(where, obj, max_chars, warning)
+    except Exception as e:  # noqa: BLE001  (one odd record must not cost the rest of the file)
+        yield IngestError(where, f"unreadable record: {type(e).__name__}: {first_line(e)}")
+
+
+def first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [""])[0][:200]
+
+
+def invalid_unicode(value: str) -> int | None:
+    """Offset of the first lone surrogate (JSON's "\\udc80"), which no text can hold; None if none."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return e.start
+    return None
 
 
 def record_documents(where: str, obj, max_chars: int, warning: str | None = None) -> Iterator[Item]:
@@ -128,15 +150,29 @@ def record_documents(where: str, obj, max_chars: int, warning: str | None = None
     meta = {k: (str(v).strip() or None) if v is not None else None for k, v in fields.items()
             if k != "published"}
     warnings = [warning] if warning else []
+    # JSON's "\\u0000": PostgreSQL cannot store NUL, SQLite can; both get U+FFFD (same length, so
+    # offsets hold), and the record says so.
+    nuls = text.count("\x00") + sum(v.count("\x00") for v in meta.values() if v)
+    if nuls:
+        text = text.replace("\x00", "\ufffd")
+        meta = {k: v.replace("\x00", "\ufffd") if v else v for k, v in meta.items()}
+        warnings.append(f"{nuls} NUL character{'s' * (nuls != 1)} (\\u0000) replaced by U+FFFD")
+    for name, value in (("text", text), *meta.items()):
+        bad = invalid_unicode(value) if value else None
+        if bad is not None:
+            yield IngestError(where, f"record's {name!r} holds a lone surrogate (\\u{ord(value[bad]):04x} at "
+                                     f"character {bad}), which is not text: fix the record's escapes")
+            return
     header = read_header(text[:4096])
     published = None
     raw_date = fields["published"]
     if raw_date not in (None, ""):
         try:
             published = parse_date(raw_date)
-        except ValueError as e:
+        except (ValueError, OverflowError, OSError) as e:  # OverflowError: 1e20 seconds since 1970
+            cause = e if isinstance(e, ValueError) else f"date out of range {str(raw_date)[:40]!r}"
             fallback = "the dateline's date used" if header.published else "stored without a date"
-            warnings.append(f"published: {e}; {fallback}")
+            warnings.append(f"published: {cause}; {fallback}")
     published = published or header.published
     yield from documents(split_text(text, max_chars), where, title=meta["title"] or header.title,
                          url=meta["url"], published=published.isoformat() if published else None,

@@ -16,7 +16,7 @@ CHUNK_CHARS = 256 * 1024
 def read_text_file(path: Path, max_chars: int) -> Iterator[RawDocument]:
     encoding = detect_encoding(path)
     # newline="": "\r\n" is kept as read, so offsets match the file's characters.
-    with path.open(encoding=encoding.codec, newline="") as f:
+    with path.open(encoding=encoding.codec, errors=encoding.errors, newline="") as f:
         parts = stream_parts(iter(lambda: f.read(CHUNK_CHARS), ""), max_chars)
         first = next(parts, None)
         if first is None:

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+
+_LINE_END = re.compile(r"[ \t\f\v]*(?:\r\n|\r|\n)")
+
+
+def comparable_text(text: str) -> str:
+    """The text as duplicates are recognised: line ends unified, trailing spaces and blank lines
+    at either end dropped. The same article saved with CRLF or an extra newline is the same text."""
+    return _LINE_END.sub("\n", text).strip("\n").rstrip(" \t\f\v")
 
 
 @dataclass
@@ -19,7 +28,13 @@ class RawDocument:
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """SHA-256 of :func:`comparable_text` (what duplicate detection keys on)."""
+        return hashlib.sha256(comparable_text(self.text).encode("utf-8", "surrogatepass")).hexdigest()
+
+    @property
+    def verbatim_hash(self) -> str:
+        """SHA-256 of the text as read: the key KBs made before hashes were normalised hold."""
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Claims: the same claim across documents, speakers and time (issue 13).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0011
 
 - ``claim``: a canonical wording, its vector (float16, all-MiniLM-L6-v2), first and last seen,
   and counters recounted by kb.claims whenever a statement joins or an analyst edits it.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,8 @@ import components as ui
 import streamlit as st
 
 from kb import query
-from kb.dashboard_logic import (
+from kb.models import STATEMENT_KINDS, TARGET_ROLES
+from kb_dashboard.logic import (
     collect_statements,
     filter_from_params,
     filter_to_params,
@@ -15,7 +16,6 @@ from kb.dashboard_logic import (
     rows_to_json,
     statement_table,
 )
-from kb.models import STATEMENT_KINDS, TARGET_ROLES
 
 PAGE_SIZES = (25, 50, 100, 250)
 COUNT_CAP = 10_000

@@ -8,8 +8,8 @@ from pathlib import Path
 import components as ui
 import streamlit as st
 
-from kb.dashboard_logic import ingest_uploads
 from kb.ingest import SUPPORTED
+from kb_dashboard.logic import ingest_uploads
 
 st.title("Ingest")
 st.caption("Upload articles or press releases: " + ", ".join(sorted(SUPPORTED))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-# Outer marks first when two start together; the CSS in dashboard/components.py colours them.
+# Outer marks first when two start together; the CSS in kb_dashboard/components.py colours them.
 MARK_ORDER = ("sentence", "content", "mention", "speaker", "cue", "target")
 
 
@@ -293,7 +293,7 @@ def graph_view(G, types=None, min_weight: int = 1, top_k: int | None = 60, keep=
 
 
 # Model pixels between neighbouring actors: side by side, two labels (wrapped at 130 px, 16 px
-# type, under the node; dashboard/components.py) do not touch; one above the other, a node (up to
+# type, under the node; kb_dashboard/components.py) do not touch; one above the other, a node (up to
 # 70 px) and the label above it need less (LABEL_ASPECT of it).
 NODE_GAP = 140.0
 LABEL_ASPECT = 0.8

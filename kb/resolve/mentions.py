@@ -1,8 +1,4 @@
-"""Mentions -> canonical actors: aliases, demonyms, capitals, partial names, org nominals.
-
-Pure over a processed Doc and an alias lookup; the store turns the result into rows.
-
-How a document is read (one pass over ``doc.ents`` and a few token scans, no re-parsing):
+"""Mentions: the actors a document names, read from one processed Doc.
 
 1. Named-entity spans (PERSON, ORG, GPE, NORP) are trimmed (article, titles, possessive) and junk
    is dropped (dates, numbers, page chrome, the stop-list in ``data/actor_stoplist.txt``).
@@ -13,205 +9,31 @@ How a document is read (one pass over ``doc.ents`` and a few token scans, no re-
    organisation nominals ("the Coalition" -> Syrian Coalition) and named sub-units after a
    possessive ("the Coalition's Media Department" -> Syrian Coalition Media Department, part of
    Syrian Coalition). The longest candidate wins where they overlap.
-3. Each statement's speaker is the actor named in its source span; pronouns ("He"), role nouns
-   ("the spokesman") and organisation nouns ("the coalition") are resolved in the document;
-   generic sources ("a source", "officials") stay unresolved (speaker None; the surface text stays
-   on the attribution).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from kb.names import _APOSTROPHES, normalise
+from kb.resolve.lexicons import (
+    _MONTHS,
+    LOCATIVE,
+    NAME_PARTICLES,
+    NER_KINDS,
+    PLACE_PREPOSITIONS,
+    Entry,
+    Lexicon,
+    Words,
+    _first_word,
+    demonyms_of,
+)
 
 if TYPE_CHECKING:  # spaCy loads only where a Doc is resolved, not for the read path
     from spacy.tokens import Doc, Span
-
-from kb.extract.types import AffiliationFact, Attribution
-
-
-@dataclass
-class ResolvedActor:
-    name: str  # canonical
-    kind: str  # person | organization | country | government | group | unknown
-    aliases: set[str] = field(default_factory=set)  # surface forms seen or known
-
-
-@dataclass
-class ResolvedMention:
-    actor: str  # canonical name
-    start: int
-    end: int
-    text: str
-    label: str | None = None
-
-
-@dataclass
-class ResolvedTarget:
-    actor: str
-    role: str  # accused | addressed | mentioned
-    text: str | None = None
-
-
-@dataclass
-class ResolvedStatement:
-    attribution: Attribution
-    speaker: str | None  # canonical name, None when unresolved
-    targets: list[ResolvedTarget] = field(default_factory=list)
-    # How the speaker was found: mention | pronoun | relative | quote | role | nominal | name
-    # (None when unresolved).
-    speaker_rule: str | None = None
-
-
-@dataclass
-class ResolvedAffiliation:
-    member: str
-    organization: str
-    relation: str = "member_of"  # member_of | part_of
-    role: str | None = None
-    statement_index: int | None = None  # index into ResolvedDocument.statements
-
-
-@dataclass
-class ResolvedDocument:
-    actors: dict[str, ResolvedActor] = field(default_factory=dict)
-    mentions: list[ResolvedMention] = field(default_factory=list)
-    statements: list[ResolvedStatement] = field(default_factory=list)
-    affiliations: list[ResolvedAffiliation] = field(default_factory=list)
-    published: str | None = None  # ISO date found in the text (dateline)
-    source_line: str | None = None
-
-
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
-
-
-def normalise(surface: str) -> str:
-    """The alias key of a surface form.
-
-    NFKC, one kind of apostrophe and hyphen, whitespace collapsed, outer punctuation and a final
-    possessive ('s or s') dropped, case-folded, one leading article (the/a/an) dropped. Deterministic;
-    the Alias table's ``form`` column holds exactly this, so every writer and reader must use it.
-    """
-    s = unicodedata.normalize("NFKC", surface).translate(_APOSTROPHES).translate(_DASHES)
-    s = " ".join(s.split()).strip(" .,;:'\"()[]{}")
-    if s.lower().endswith("'s"):
-        s = s[:-2].rstrip()
-    low = s.casefold()
-    for article in ("the ", "a ", "an "):
-        if low.startswith(article):
-            low = low[len(article):]
-            break
-    return low
-
-
-# ---------------------------------------------------------------------------------------------
-# Lexicons (data files)
-
-ACTOR_KINDS = ("person", "organization", "country", "government", "group", "unknown")
-NER_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "group"}
-PRONOUNS = {
-    "he": ("person",), "him": ("person",), "she": ("person",), "her": ("person",),
-    "it": ("organization", "country", "government", "group"),
-    "they": ("organization", "country", "government", "group", "person"),
-    "them": ("organization", "country", "government", "group", "person"),
-}
-FIRST_PERSON = {"i", "me", "we", "us"}
-NAME_PARTICLES = {"al", "bin", "ibn", "abu", "de", "da", "di", "du", "del", "der", "van", "von", "le",
-                  "la", "el", "bint", "ben", "dos", "das", "y"}
-# A capital in the object of one of these is a place ("airstrikes in Damascus"), not an actor.
-LOCATIVE = {"in", "at", "near", "across", "around", "outside", "inside", "into", "from", "to",
-            "toward", "towards", "through", "throughout", "over", "within", "via", "between", "on"}
-# The preposition before a name that only a place takes ("in Dravik", not "called on Kestrany").
-PLACE_PREPOSITIONS = {"in", "at", "near", "inside", "outside", "across", "throughout"}
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-           "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-           "sep", "sept", "oct", "nov", "dec"}
-_WORD = re.compile(r"\w+")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What a lexicon form stands for."""
-
-    name: str
-    kind: str
-    rule: str  # analyst | alias | demonym | capital | doc
-    caps: bool = False  # an acronym: matches only text written in capitals (US, WHO)
-
-
-@lru_cache(maxsize=65536)
-def _first_word(form: str) -> str | None:
-    m = _WORD.search(form)
-    return m.group(0) if m else None
-
-
-def _rows(path: Path):
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: lexicon missing (a broken install, or a wrong KB_DATA_DIR)")
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield [c.strip() for c in line.split("\t")]
-
-
-@dataclass
-class Lexicon:
-    """normalised form -> Entry, indexed by first word for the token scan."""
-
-    entries: dict[str, Entry] = field(default_factory=dict)
-    longest: dict[str, int] = field(default_factory=dict)  # first word -> most words in a form
-
-    def add(self, surface: str, entry: Entry, override: bool = True) -> None:
-        form = normalise(surface)
-        first = _first_word(form)
-        if not form or first is None or (not override and form in self.entries):
-            return
-        self.entries[form] = entry
-        n = len(form.split()) + form.count("-") * 2 + form.count("'") + form.count(".")
-        self.longest[first] = max(self.longest.get(first, 0), n)
-
-    def get(self, form: str) -> Entry | None:
-        return self.entries.get(form)
-
-    def copy(self) -> Lexicon:
-        return Lexicon(dict(self.entries), dict(self.longest))
-
-
-@dataclass(frozen=True)
-class Words:
-    """Word classes from actor_words.tsv and the stop-list."""
-
-    classes: dict[str, frozenset[str]]
-    stop: frozenset[str]
-
-    def __getitem__(self, cls: str) -> frozenset[str]:
-        return self.classes.get(cls, frozenset())
-
-
-@lru_cache(maxsize=4)
-def load_lexicon(data_dir: Path) -> tuple[Lexicon, Words]:
-    """Read the resolution data files once per process (per data directory)."""
-    lex = Lexicon()
-    for row in _rows(data_dir / "capitals.tsv"):
-        lex.add(row[0], Entry(row[1], "country", "capital"))
-    for row in _rows(data_dir / "demonyms.tsv"):
-        lex.add(row[0], Entry(row[1], "country", "demonym"))
-    for row in _rows(data_dir / "aliases.tsv"):
-        kind = row[2] if len(row) > 2 and row[2] in ACTOR_KINDS else "unknown"
-        caps = row[0].replace(".", "").isalpha() and row[0].isupper()
-        lex.add(row[0], Entry(row[1], kind, "alias", caps))
-    classes: dict[str, set[str]] = {}
-    for row in _rows(data_dir / "actor_words.tsv"):
-        if len(row) > 1:
-            classes.setdefault(row[1], set()).add(row[0].lower())
-    stop = frozenset(normalise(r[0]) for r in _rows(data_dir / "actor_stoplist.txt"))
-    return lex, Words({k: frozenset(v) for k, v in classes.items()}, stop)
-
 
 # ---------------------------------------------------------------------------------------------
 # Mentions
@@ -293,51 +115,6 @@ def _majority_labels(spans: list[Span]) -> list[Span]:
             span.label_ = next((x for x in ("GPE", "ORG", "NORP") if x in tied), span.label_)
     return spans
 
-
-# A country's stem (its name less a final vowel or -ia) + one of these is its demonym.
-_DEMONYM_ENDINGS = ("i", "ian", "an", "n", "ese", "ish", "ean")  # not "-ic": Islam -> Islamic
-_STEM_DROPS = ("ia", "a", "e", "o", "y", "")
-
-
-def _stems(name: str):
-    """(stem, dropped ending) pairs a demonym of ``name`` may be built on."""
-    n = name.casefold()
-    if len(n) < 4 or not n.isalpha():
-        return
-    for drop in _STEM_DROPS:
-        if n.endswith(drop) and len(n) - len(drop) >= 4:
-            yield n[:len(n) - len(drop)], drop
-
-
-def demonyms_of(words, names) -> dict[str, set[str]]:
-    """For each place in ``names``, the ``words`` that are its demonym by the common patterns:
-    Kestrany -> Kestrani, Veloria -> Velorian, Iran -> Iranian, Sudan -> Sudanese, China -> Chinese.
-    Irregular ones (Germany -> German, Iceland -> Icelandic) are in data/demonyms.tsv.
-    Linear in words + names: each word's possible stems are looked up, not each pair tried."""
-    by_stem: dict[str, list[tuple[str, str]]] = {}
-    for name in names:
-        for stem, drop in _stems(name):
-            by_stem.setdefault(stem, []).append((name, drop))
-    found: dict[str, set[str]] = {name: set() for name in names}
-    if not by_stem:
-        return found
-    for word in words:
-        w = word.casefold()
-        if not w.isalpha():
-            continue
-        for ending in _DEMONYM_ENDINGS:
-            if not w.endswith(ending):
-                continue
-            for name, drop in by_stem.get(w[:len(w) - len(ending)], ()):
-                # "-n" only after the whole name (Kenya -> Kenyan)
-                if w != name.casefold() and not (ending == "n" and drop):
-                    found[name].add(word)
-    return found
-
-
-def is_demonym(word: str, name: str) -> bool:
-    """Whether ``word`` is the demonym of the place ``name`` (see demonyms_of)."""
-    return word in demonyms_of([word], [name])[name]
 
 
 class _DocReader:
@@ -427,6 +204,7 @@ class _DocReader:
             span.label_ = ent.label_
             if span.label_ == "PERSON":
                 span = self._whole_person(span)
+                span = self._bare_name(span) if span is not None else None
                 if span is None:
                     continue
             elif len(span) == 1 and span.end < len(self.doc) and self.low[span.end] in self.words["title"]:
@@ -448,6 +226,27 @@ class _DocReader:
         if any(t.is_alpha and not t.text[:1].isupper() and t.lower_ not in NAME_PARTICLES for t in span):
             return None
         return span
+
+    def _bare_name(self, span: Span) -> Span | None:
+        """A person's name without the words glued to it: an epithet before it ("Crooked Hillary
+        Clinton", "Rival Hillary Clinton": a word the text writes in lower case, when a full name
+        remains) and a headline word after it ("Obama Says", "Clinton Plan": a verb, or in a Title
+        Case line a word the text writes in lower case)."""
+        start, end, doc = span.start, span.end, self.doc
+        epithets, given = self.words["epithet"], self.words["female"] | self.words["male"]
+
+        def loose(i: int) -> bool:  # a word the text also writes in lower case, and no given name
+            return self.lowers[i] in self.lower_words and self.lowers[i] not in given
+        while end - start > 1 and (self.lowers[start] in epithets or (end - start > 2 and loose(start))):
+            start += 1
+        while end - start > 1 and self.caps[end - 1] and (
+                doc[end - 1].tag_ in ("VBZ", "VBD", "VBP") or (loose(end - 1) and self._title_case(span))):
+            end -= 1
+        if (start, end) == (span.start, span.end):
+            return span
+        out = doc[start:end]
+        out.label_ = span.label_
+        return out
 
     def _title_case(self, span: Span) -> bool:
         """Whether the span's line is a headline in Title Case ("Lindsey Graham Says ..."): most of
@@ -818,371 +617,3 @@ class _DocReader:
         root = sent.root
         return next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
-
-# ---------------------------------------------------------------------------------------------
-# Resolver
-
-_PRIORITY = {"analyst": 1, "doc": 2, "alias": 3, "capital": 3, "demonym": 3, "doc_country": 3}
-
-
-class Resolver:
-    """Maps surface forms to canonical actors. Loaded once per process."""
-
-    def __init__(self, extra_aliases: dict[str, tuple[str, str]] | None = None, data_dir: Path | None = None):
-        if data_dir is None:
-            from kb.config import get_settings
-
-            data_dir = get_settings().data_dir
-        base, self.words = load_lexicon(Path(data_dir))
-        self.lexicon = base.copy()
-        # form -> (canonical name, kind); extra_aliases come from the Alias table (analysts' edits).
-        self.aliases: dict[str, tuple[str, str]] = dict(extra_aliases or {})
-        for form, (name, kind) in self.aliases.items():
-            self.lexicon.add(form, Entry(name, kind if kind in ACTOR_KINDS else "unknown", "analyst"))
-
-    @classmethod
-    def from_session(cls, session) -> Resolver:
-        """A resolver that also knows the analysts' aliases stored in the KB."""
-        from sqlmodel import select
-
-        from kb.models import Actor, Alias
-
-        rows = session.exec(select(Alias.form, Actor.name, Actor.kind).join(Actor, Actor.id == Alias.actor_id)
-                            .where(Alias.origin == "analyst")).all()
-        return cls({form: (name, kind) for form, name, kind in rows})
-
-    def canonical(self, surface: str) -> tuple[str, str]:
-        """(canonical name, kind) of a surface form by the lexicons alone."""
-        entry = self.lexicon.get(normalise(surface))
-        return (entry.name, entry.kind) if entry else (surface.strip(), "unknown")
-
-    # -- the document --------------------------------------------------------------------------
-
-    def resolve(self, doc: Doc) -> ResolvedDocument:
-        reader = _DocReader(doc, self.lexicon, self.words)
-        mentions = _Index(self._mentions(reader))
-        result = ResolvedDocument()
-        for m in mentions:
-            self._add_actor(result, m.name, m.kind, m.text if m.alias_ok else None)
-            result.mentions.append(ResolvedMention(m.name, m.start_char, m.end_char, m.text, m.label))
-            if m.owner:
-                self._add_actor(result, m.owner, "organization")
-
-        self._statements(doc, reader, mentions, result)
-        self._affiliations(doc, reader, mentions, result)
-        meta = doc._.meta if doc.has_extension("meta") else None
-        if meta is not None:
-            get = meta.get if isinstance(meta, dict) else (lambda k: getattr(meta, k, None))
-            result.published, result.source_line = get("published"), get("source_line")
-        return result
-
-    def _mentions(self, reader: _DocReader) -> list[_Mention]:
-        doc = reader.doc
-        spans = reader.named_spans()
-        reader.learn_names(spans)
-        cands = reader.scan(self.lexicon, _PRIORITY)
-        cands += reader.scan(reader.doc_lexicon(), _PRIORITY)
-        cands += reader.patterns()
-        ner = [m for m in (reader.from_ner(s) for s in spans) if m is not None]
-        cands += [(4, m.end - m.start, m) for m in ner]
-        cands += reader.regimes([c[2] for c in cands if c[2].kind == "person"])
-        chosen = reader.select(cands)
-        units = reader.units(chosen)
-        if units:
-            chosen = reader.select([(0, m.end - m.start, m) for m in units] +
-                                   [(1, m.end - m.start, m) for m in chosen])
-        # A place the lexicon does not know is an actor only if the text makes it act somewhere
-        # ("Kestrany accused Veloria"), not where things merely happen ("cod landed in Veloria"),
-        # and never a town the text treats as a place ("Port Amsel", "talks in Dravik").
-        places = [m for m in chosen if m.label == "GPE" and m.kind == "unknown"]
-        acting = {m.name for m in places if reader.acts(doc[m.start:m.end])}
-        acting = {name for name in acting if not reader.is_place(name)}
-        chosen = [m for m in chosen if m.label != "GPE" or m.kind != "unknown" or m.name in acting]
-        for m in chosen:
-            entry = self.lexicon.get(normalise(m.name))  # an analyst's or the lexicon's canonical form
-            if entry is not None and m.kind not in ("country",):
-                m.name, m.kind = entry.name, entry.kind if entry.kind != "unknown" else m.kind
-            span = doc[m.start:m.end]
-            m.start_char, m.end_char, m.text = span.start_char, span.end_char, span.text
-            m.form = normalise(m.text)
-        return chosen
-
-    @staticmethod
-    def _add_actor(result: ResolvedDocument, name: str, kind: str, surface: str | None = None) -> None:
-        actor = result.actors.get(name)
-        if actor is None:
-            actor = result.actors[name] = ResolvedActor(name, kind)
-        elif actor.kind == "unknown":
-            actor.kind = kind
-        if surface:
-            actor.aliases.add(surface)
-
-    # -- statements ----------------------------------------------------------------------------
-
-    def _statements(self, doc: Doc, reader: _DocReader, mentions: _Index, result: ResolvedDocument) -> None:
-        prior: list[tuple[int, str, str]] = []  # (char, speaker, kind) of resolved speakers so far
-        kinds = {m.name: m.kind for m in mentions}
-        names = {m.form: m.name for m in mentions}
-        roles = self._role_evidence(doc, reader, mentions)
-        attributions = doc._.attributions if doc.has_extension("attributions") else []
-        accuser = None  # who made the last accusation: not the one who rejects "the charge"
-        for att in attributions or []:
-            avoid = accuser if att.claim_type in ("rejection", "denial") else None
-            speaker, rule = self._speaker(att, doc, reader, mentions, prior, names, roles, avoid)
-            if att.claim_type == "accusation" and speaker is not None:
-                accuser = speaker
-            if speaker is not None:
-                kind = kinds.get(speaker) or self.canonical(speaker)[1]
-                if speaker not in result.actors:
-                    self._add_actor(result, speaker, kind if kind != "unknown" else _ner_kind(att.speaker_label))
-                kinds.setdefault(speaker, result.actors[speaker].kind)
-                prior.append((att.source.start if att.source else 0, speaker, kinds[speaker]))
-            rs = ResolvedStatement(att, speaker, speaker_rule=rule)
-            rs.targets = self._targets(att, doc, reader, mentions, prior, names, speaker, result)
-            result.statements.append(rs)
-        # "I" / "we" inside a quote is whoever the quote is attributed to.
-        for rs in result.statements:
-            src = rs.attribution.source
-            if rs.speaker is None and src is not None and normalise(src.text) in FIRST_PERSON:
-                outer = [o for o in result.statements if o is not rs and o.speaker and o.attribution.content
-                         and o.attribution.content.start <= src.start < o.attribution.content.end]
-                if outer:
-                    inner = min(outer, key=lambda o: len(o.attribution.content.text))
-                    rs.speaker, rs.speaker_rule = inner.speaker, "quote"
-                    rs.targets = [t for t in rs.targets if t.actor != rs.speaker]
-
-    def _speaker(self, att, doc, reader, mentions, prior, names, roles, avoid=None) -> tuple[str | None, str | None]:
-        src = att.source
-        if src is None:
-            found = self._by_name(att.speaker_name, names)
-            return found, "name" if found else None
-        inside = mentions.within(src.start, src.end)
-        if inside:
-            wanted = normalise(att.speaker_name) if att.speaker_name else None
-            for m in inside:
-                if wanted and wanted in (normalise(m.text), normalise(m.name)):
-                    return m.name, "mention"
-            persons = [m for m in inside if m.kind == "person"]
-            if persons:
-                return persons[0].name, "mention"
-            span = doc.char_span(src.start, src.end, alignment_mode="expand")
-            root = span.root.i if span is not None and len(span) else None
-            for m in inside:
-                if root is not None and m.start <= root < m.end:
-                    return m.name, "mention"
-            return inside[0].name, "mention"
-        form = normalise(src.text)
-        if form in ("who", "which", "that"):  # "Farhan, who said ...": the noun the clause modifies
-            span = doc.char_span(src.start, src.end, alignment_mode="expand")
-            if span is not None and len(span) and span.root.head.dep_ == "relcl":
-                noun = span.root.head.head
-                found = next((m.name for m in mentions.overlapping(noun.idx, noun.idx + len(noun))), None)
-                if found:
-                    return found, "relative"
-        if form in ("it", "they"):  # "The report blames ... It says": the thing, not an actor
-            subject = reader.previous_subject(src.start)
-            if subject is not None and subject.pos_ == "NOUN" and subject.lower_ not in self.words["org_head"] \
-                    and not mentions.overlapping(subject.idx, subject.idx + len(subject)):
-                return None, None
-        if form in PRONOUNS:
-            found = self._antecedent(src.start, PRONOUNS[form], reader, mentions, prior)
-            if found:
-                return found, "pronoun"
-        span = doc.char_span(src.start, src.end, alignment_mode="expand")
-        if span is not None and len(span):
-            head = span.root
-            definite = any(t.lower_ in ("the", "this", "that") for t in head.children) or head.dep_ == "poss"
-            if definite and head.lower_ in self.words["role"]:
-                # "the union leader" is whoever was named the union's head; "the band leader" only a leader
-                other = any(c.dep_ == "compound" and c.is_lower and c.lower_ not in self.words["org_head"]
-                            for c in head.children)
-                role = head.lower_ if other else self._role_key(head.lower_)
-                found = self._by_role(role, src.start, roles, avoid)
-                if found:
-                    return found, "role"
-            if definite and head.lower_ in self.words["org_head"]:
-                found = reader.org_name((head.lower_,), head.i)
-                if found:
-                    return found, "nominal"
-            if head.lower_ in self.words["role"]:  # "a ministry spokeswoman": the ministry named here
-                body = next((c for c in head.children if c.dep_ == "compound" and c.lower_ in self.words["org_head"]),
-                            None)
-                found = reader.org_name((body.lower_,), head.i) if body is not None else None
-                if found:
-                    return found, "nominal"
-        found = self._by_name(att.speaker_name, names)
-        if found:
-            return found, "name"
-        return None, None
-
-    def _by_name(self, name: str | None, names: dict[str, str]) -> str | None:
-        """The speaker_name the extractor gave, if it names an actor of this document or the lexicon."""
-        if not name or normalise(name) in PRONOUNS:
-            return None
-        form = normalise(name)
-        if form in names:
-            return names[form]
-        entry = self.lexicon.get(form)
-        return entry.name if entry else None
-
-    @staticmethod
-    def _antecedent(at: int, kinds: tuple[str, ...], reader, mentions, prior) -> str | None:
-        """The most recent compatible speaker within two sentences, else the most recent compatible mention."""
-        sent = reader.sentence_of(at)
-        for pos, name, kind in reversed(prior):
-            if pos < at and kind in kinds and sent - reader.sentence_of(pos) <= 2:
-                return name
-        for m in mentions.before(at):
-            if m.kind in kinds:
-                return m.name
-        return None
-
-    def _role_evidence(self, doc, reader, mentions) -> list[tuple[int, str, set[str]]]:
-        """(char, person, role nouns) for persons introduced with a role: "spokesman X", "X, the spokesman"."""
-        roles_vocab, out = self.words["role"], []
-        for m in mentions:
-            if m.kind != "person":
-                continue
-            found = set()
-            sent = reader.sentence_of(m.start_char)
-            for t in doc[max(0, m.start - 4):m.start]:
-                if t.lower_ in roles_vocab and reader.sentence_of(t.idx) == sent:
-                    found |= {t.lower_, self._role_key(t.lower_)}
-            if m.end < len(doc) and doc[m.end].text == ",":
-                for t in doc[m.end + 1:min(len(doc), m.end + 8)]:
-                    if t.is_punct:
-                        break
-                    if t.lower_ in roles_vocab:
-                        found |= {t.lower_, self._role_key(t.lower_)}
-            if found:
-                out.append((m.start_char, m.name, found))
-        for fact in doc._.affiliations if doc.has_extension("affiliations") else []:
-            if fact.role:
-                found = {k for w in fact.role.lower().split() if w in roles_vocab for k in (w, self._role_key(w))}
-                m = mentions.by_form.get(normalise(fact.member))
-                name = m.name if m else None
-                if found and name:
-                    out.append((fact.start, name, found))
-        return sorted(out, key=lambda r: r[0])
-
-    def _role_key(self, word: str) -> str:
-        """One key for the role nouns that name the same post ("head", "leader", "chief"); the
-        evidence keeps the word too, for a role that must match exactly ("the band leader")."""
-        return "leader*" if word in self.words["leader"] else word
-
-    @staticmethod
-    def _by_role(role: str, at: int, roles, avoid: str | None = None) -> str | None:
-        before = [name for pos, name, found in roles if pos < at and role in found and name != avoid]
-        if before:
-            return before[-1]
-        after = [name for pos, name, found in roles if pos >= at and role in found and name != avoid]
-        return after[0] if after else None
-
-    def _targets(self, att, doc, reader, mentions, prior, names, speaker, result) -> list[ResolvedTarget]:
-        out: list[ResolvedTarget] = []
-        seen: set[tuple[str, str]] = set()
-
-        def add(name: str, role: str, text: str | None) -> None:
-            if (name, role) not in seen:
-                seen.add((name, role))
-                out.append(ResolvedTarget(name, role, text))
-
-        for t in att.targets:
-            named = self._titled_person(t, reader, mentions)
-            if named is not None:
-                add(named, t.role, t.text)
-                continue
-            over = [(min(m.end_char, t.end) - max(m.start_char, t.start), m)
-                    for m in mentions.overlapping(t.start, t.end)]
-            if over:
-                add(max(over, key=lambda o: o[0])[1].name, t.role, t.text)
-                continue
-            form = normalise(t.text)
-            if form in PRONOUNS:
-                found = self._antecedent(t.start, PRONOUNS[form], reader, mentions, prior)
-            else:
-                found = names.get(form) or self._named_target(t, reader)
-            if found:
-                if found not in result.actors:
-                    self._add_actor(result, found, self.canonical(found)[1] if self.canonical(found)[1] != "unknown"
-                                    else _ner_kind(t.label))
-                add(found, t.role, t.text)
-        if att.content is not None:
-            for m in mentions.within(att.content.start, att.content.end):
-                if m.name != speaker and not any(name == m.name for name, _ in seen):
-                    add(m.name, "mentioned", m.text)
-        return out
-
-    def _titled_person(self, t, reader: _DocReader, mentions: _Index) -> str | None:
-        """A target cut off before the name its title introduces ("accused [Kestrany's Foreign
-        Minister] Tomas Wierling"): the person named right after."""
-        last = t.text.split()[-1].lower() if t.text.split() else ""
-        if last not in self.words["title"] and last not in self.words["role"]:
-            return None
-        nxt = next((m for m in mentions.overlapping(t.end, t.end + 2) if m.start_char >= t.end), None)
-        return nxt.name if nxt is not None and nxt.kind == "person" else None
-
-    def _named_target(self, t, reader: _DocReader) -> str | None:
-        """An accused or addressed target the mention pass did not cover: kept only if it is a
-        person's or organisation's name, not junk (places and adjectives were left out on purpose)."""
-        if t.role == "mentioned" or t.label not in ("PERSON", "ORG"):
-            return None
-        span = reader.doc.char_span(t.start, t.end, alignment_mode="expand")
-        if span is None or reader.is_junk(span):
-            return None
-        return self.canonical(span.text)[0]
-
-    # -- affiliations --------------------------------------------------------------------------
-
-    def _affiliations(self, doc, reader, mentions, result: ResolvedDocument) -> None:
-        sentences = [(i, rs.attribution.sentence) for i, rs in enumerate(result.statements) if rs.attribution.sentence]
-
-        def statement_at(char: int) -> int | None:
-            return next((i for i, s in sentences if s.start <= char < s.end), None)
-
-        seen = set()
-
-        def add(member, org, relation, role, index):
-            if member and org and member != org and (member, org, relation) not in seen:
-                seen.add((member, org, relation))
-                result.affiliations.append(ResolvedAffiliation(member, org, relation, role, index))
-
-        for m in mentions:  # named sub-units found by resolution
-            if m.owner:
-                add(m.name, m.owner, "part_of", None, statement_at(m.start_char))
-        facts: list[AffiliationFact] = doc._.affiliations if doc.has_extension("affiliations") else []
-        for fact in facts or []:
-            member = self._fact_actor(fact.member, fact, mentions)
-            org_m = self._fact_mention(fact.organization, fact, mentions)
-            org = org_m.name if org_m else self._fact_actor(fact.organization, fact, mentions)
-            role = fact.role
-            if org_m is not None and org_m.unit_role and org_m.unit_role not in (role or "").lower():
-                role = f"{(role or 'member').lower()} of the {org_m.unit_role}"  # "... political committee"
-            for name, label in ((member, fact.member_label), (org, fact.organization_label)):
-                if name and name not in result.actors:
-                    self._add_actor(result, name, _ner_kind(label))
-            add(member, org, fact.relation, role, statement_at(fact.start) if fact.end else None)
-
-    @staticmethod
-    def _fact_mention(surface: str, fact: AffiliationFact, mentions: _Index) -> _Mention | None:
-        """The mention a fact's surface name refers to: inside the fact's span when it has one."""
-        form = normalise(surface)
-        pool = mentions.within(fact.start, fact.end) if fact.end else []
-        exact = [m for m in pool if form in (m.form, normalise(m.name))]
-        if exact:
-            return exact[0]
-        within = [m for m in pool if m.form and m.form in form]
-        if within:
-            return max(within, key=lambda m: len(m.text))
-        return mentions.by_form.get(form)
-
-    def _fact_actor(self, surface: str, fact: AffiliationFact, mentions: _Index) -> str | None:
-        m = self._fact_mention(surface, fact, mentions)
-        if m is not None:
-            return m.name
-        entry = self.lexicon.get(normalise(surface))
-        return entry.name if entry else None
-
-
-def _ner_kind(label: str | None) -> str:
-    return {"PERSON": "person", "ORG": "organization"}.get(label or "", "unknown")

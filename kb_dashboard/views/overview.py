@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from kb import query
-from kb.dashboard_logic import period_label
+from kb_dashboard.logic import period_label
 
 st.title("Who said what")
 bucket = st.session_state.get("ov_bucket") or "month"

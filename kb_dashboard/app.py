@@ -1,8 +1,7 @@
 """kb dashboard: who said what, where exactly, about whom.
 
-Run: `make demo`, or `KB_DATABASE_URL=sqlite:///kb.sqlite streamlit run dashboard/app.py`.
-It binds to 127.0.0.1 in the Makefile; add `--server.address 0.0.0.0` to serve a team
-(and set KB_READ_ONLY=1 to hide ingest and every edit control).
+Run: `kb dashboard` (over KB_DATABASE_URL, on http://127.0.0.1:8501), or `make demo`.
+`kb dashboard --host 0.0.0.0 --read-only` serves a team with ingest and every edit control off.
 """
 
 import components as ui
@@ -17,6 +16,7 @@ settings = get_settings()
 pages = [
     st.Page(ui.PAGES["overview"], title="Overview", icon=":material/dashboard:", default=True),
     st.Page(ui.PAGES["statements"], title="Statements", icon=":material/format_quote:"),
+    st.Page(ui.PAGES["claims"], title="Claims", icon=":material/fact_check:"),
     st.Page(ui.PAGES["actor"], title="Actor profile", icon=":material/person:"),
     st.Page(ui.PAGES["graph"], title="Actor graph", icon=":material/hub:"),
     st.Page(ui.PAGES["documents"], title="Documents", icon=":material/article:"),

@@ -8,7 +8,8 @@ import streamlit as st
 from st_link_analysis import Event, st_link_analysis
 
 from kb import query
-from kb.dashboard_logic import (
+from kb.graph import queries
+from kb_dashboard.logic import (
     graph_elements,
     graph_view,
     int_param,
@@ -16,7 +17,6 @@ from kb.dashboard_logic import (
     parse_graph_event,
     statement_table,
 )
-from kb.graph import queries
 
 params = st.query_params.to_dict()
 wanted = int_param(params, "actor")

@@ -10,8 +10,8 @@ import streamlit as st
 from st_link_analysis import Event, st_link_analysis
 
 from kb import query
-from kb.dashboard_logic import graph_elements, graph_view, int_param, layout, parse_graph_event
 from kb.graph import build, export, model, queries
+from kb_dashboard.logic import graph_elements, graph_view, int_param, layout, parse_graph_event
 
 DEFAULT_TYPES = [t for t in model.EDGE_TYPES if t != "mentions"]
 

@@ -13,14 +13,15 @@ from st_link_analysis import EdgeStyle, NodeStyle
 
 from kb import query
 from kb.config import get_settings
-from kb.dashboard_logic import Mark, highlight
 from kb.db import session_scope
+from kb_dashboard.logic import Mark, highlight
 
 # The pages live in views/, not pages/: Streamlit would serve a pages/ folder by itself on a
 # fresh server, before app.py has run st.navigation (deep links would skip the app shell).
 PAGES = {
     "overview": "views/overview.py",
     "statements": "views/statements.py",
+    "claims": "views/claims.py",
     "actor": "views/actor.py",
     "graph": "views/graph.py",
     "documents": "views/documents.py",
@@ -39,7 +40,7 @@ mark.kb-cue { background: rgba(220, 40, 60, .28); text-decoration: underline; }
 mark.kb-mention { background: transparent; border-bottom: 2px solid rgba(30, 160, 90, .9); }
 mark.kb-target { background: rgba(220, 40, 60, .18); }
 .kb-legend mark { margin-right: .6rem; padding: 0 .3em; }
-/* A metric such as "Sep 2017 – May 2024" wraps where it allows (kb.dashboard_logic.period_label)
+/* A metric such as "Sep 2017 – May 2024" wraps where it allows (kb_dashboard.logic.period_label)
    instead of ending in an ellipsis. */
 [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"],
 [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
@@ -162,6 +163,7 @@ def statement_detail(stmt: dict, with_edits: bool = True) -> None:
                 st.page_link(PAGES["actor"], label=f"{t['actor']} · {t['role']}",
                              icon=":material/gps_fixed:" if t["role"] == "accused" else ":material/person:",
                              query_params={"actor": t["actor_id"]})
+    claim_link(stmt["id"])
     st.caption(f"statement {stmt['id']} · cue “{stmt.get('cue') or '—'}” · confidence "
                f"{stmt.get('confidence', 1):.2f} · extractor {stmt.get('extractor_version') or '?'}")
     if with_edits and edits_enabled():
@@ -170,9 +172,20 @@ def statement_detail(stmt: dict, with_edits: bool = True) -> None:
         edits.flag_controls(stmt)
 
 
+def claim_link(statement_id: int) -> None:
+    """The claim a statement makes, repeats or denies (kb.claims), as a link to the Claims page."""
+    from kb.claims.query import statement_claims
+
+    with session_scope(url()) as s:
+        c = statement_claims(s, [statement_id]).get(statement_id)
+    if c:
+        st.page_link(PAGES["claims"], icon=":material/fact_check:", query_params={"claim": c["claim_id"]},
+                     label=f"Claim ({c['stance']}): {c['claim'][:120]}")
+
+
 def statement_context(stmt: dict) -> None:
     """The context window of a ``kb.query.get_statement`` row, its sentence and parts marked."""
-    from kb.dashboard_logic import statement_marks
+    from kb_dashboard.logic import statement_marks
 
     ctx = stmt["context"]
     text, shift = ctx["text"], ctx["start"]  # marks are in document offsets; the text starts here
@@ -217,7 +230,7 @@ class _Sized:
     def dump() -> dict:
         return {"selector": "node", "style": {
             "width": "mapData(weight, 0, 40, 26, 70)", "height": "mapData(weight, 0, 40, 26, 70)",
-            "font-size": 16, "text-wrap": "wrap", "text-max-width": 130,  # kb.dashboard_logic.NODE_GAP
+            "font-size": 16, "text-wrap": "wrap", "text-max-width": 130,  # kb_dashboard.logic.NODE_GAP
             "min-zoomed-font-size": 7}}  # the component hides labels under 10 px: a full graph lost them
 
 

@@ -6,7 +6,7 @@ import components as ui
 import streamlit as st
 
 from kb import query
-from kb.dashboard_logic import document_marks, int_param, statement_table
+from kb_dashboard.logic import document_marks, int_param, statement_table
 
 PAGE_SIZE = 50
 
