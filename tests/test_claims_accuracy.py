@@ -11,9 +11,10 @@ from conftest import SHARED
 CHECKTHAT = SHARED / "data" / "checkthat2020" / "dev"
 EMERGENT = SHARED / "data" / "emergent" / "emergent-dev.csv"
 
-CHECKTHAT_FLOORS = {"map@5": 0.0, "r@1": 0.0, "r@20": 0.0}
-EMERGENT_CLUSTER_F1 = 0.0
-EMERGENT_STANCE_MACRO_F1 = 0.0
+# measured (docs/claims.md): MAP@5 0.813, R@1 0.711, R@20 0.980; B-cubed F1 0.924; stance macro-F1 0.759
+CHECKTHAT_FLOORS = {"map@5": 0.79, "r@1": 0.69, "r@20": 0.96}
+EMERGENT_CLUSTER_F1 = 0.90
+EMERGENT_STANCE_MACRO_F1 = 0.74
 
 
 @pytest.mark.slow
@@ -23,7 +24,7 @@ def test_checkthat_2020_claim_matching():
     from kb.evaluate.claims import evaluate_checkthat
 
     r = evaluate_checkthat(CHECKTHAT)
-    assert r["dev"]["queries"] == 200
+    assert r["dev"]["queries"] == 197  # the dev tweets with a verified claim in the collection
     for metric, floor in CHECKTHAT_FLOORS.items():
         assert r["dev"][metric] >= floor, (metric, r["dev"])
     assert r["dev"]["map@5"] > r["dev_bm25_only"]["map@5"]  # meaning adds to BM25
