@@ -8,6 +8,7 @@ transient failures of concurrent writers (SQLite busy, PostgreSQL deadlock or un
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import threading
@@ -26,7 +27,14 @@ from sqlmodel import Session, create_engine
 
 from kb import models  # noqa: F401  (registers the tables)
 from kb.config import get_settings
-from kb.db_problems import KBProblem, SchemaTooNew, explain, explain_url_error, shown_url
+from kb.db_problems import (
+    KBProblem,
+    SchemaTooNew,
+    explain,
+    explain_url_error,
+    is_connection_lost,
+    shown_url,
+)
 
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -244,30 +252,103 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, IntegrityError) and "UNIQUE" in str(exc.orig)
 
 
-def write_with_retry(fn: Callable[[Session], T], url: str | None = None, attempts: int = 8) -> T:
-    """Run ``fn(session)`` in one write transaction; on a transient failure roll back and run it
-    again after a jittered exponential backoff. ``fn`` must therefore be safe to re-run."""
-    for attempt in range(attempts):
+# How long a run waits for a database that went away (a restart, a failover) before giving up.
+RECONNECT_SECONDS = float(os.environ.get("KB_DB_RECONNECT_SECONDS") or 60)
+
+
+def _retry(run: Callable[[], T], attempts: int, on_retry: Callable[[BaseException], None] | None) -> T:
+    """``run()``, again after a jittered backoff while it fails transiently: a conflict between
+    writers up to ``attempts`` times, a lost connection for up to RECONNECT_SECONDS (each retry
+    checks out a fresh connection: the pool pings and replaces dead ones)."""
+    attempt = 0
+    deadline = None
+    while True:
         try:
-            with session_scope(url, write=True) as session:
-                return fn(session)
+            return run()
         except DBAPIError as e:
-            if attempt == attempts - 1 or not is_transient(e):
+            attempt += 1
+            if is_connection_lost(e):
+                deadline = deadline or time.monotonic() + RECONNECT_SECONDS
+                if time.monotonic() >= deadline:
+                    raise
+                pause = min(2.0, 0.1 * 2 ** min(attempt, 5))
+            elif attempt < attempts and is_transient(e):
+                pause = min(2.0, 0.02 * 2 ** attempt)
+            else:
                 raise
-            time.sleep(min(2.0, 0.02 * 2 ** attempt) * (0.5 + random.random()))
-    raise AssertionError("unreachable")
+            if on_retry is not None:
+                on_retry(e)
+            time.sleep(pause * (0.5 + random.random()))
+
+
+def write_with_retry(fn: Callable[[Session], T], url: str | None = None, attempts: int = 8,
+                     on_retry: Callable[[BaseException], None] | None = None) -> T:
+    """Run ``fn(session)`` in one write transaction; on a transient failure (a concurrent writer,
+    a lost connection) roll back and run it again after a jittered exponential backoff. ``fn``
+    must therefore be safe to re-run. ``on_retry`` hears each failure that is retried."""
+    def once() -> T:
+        with session_scope(url, write=True) as session:
+            return fn(session)
+
+    return _retry(once, attempts, on_retry)
+
+
+def read_with_retry(fn: Callable[[Connection], T], url: str | None = None,
+                    on_retry: Callable[[BaseException], None] | None = None) -> T:
+    """Run ``fn(connection)`` for a read; retried like :func:`write_with_retry` when the
+    connection is lost."""
+    def once() -> T:
+        with get_engine(url).connect() as conn:
+            return fn(conn)
+
+    return _retry(once, 8, on_retry)
+
+
+def check_writable(url: str | None = None) -> None:
+    """Raise :class:`KBProblem` (one line, with the fix) unless the KB takes a write: a row is
+    written and rolled back, so a read-only KB, a read-only server or a full disk stop a run
+    before any document is parsed."""
+    engine = get_engine(url)
+    try:
+        with engine.execution_options(kb_write=True).connect() as conn:
+            with conn.begin() as tx:
+                conn.execute(sa.text("INSERT INTO kb_counter (name, value, n) VALUES ('kb_write_check', '', 0)"))
+                tx.rollback()
+    except DBAPIError as e:
+        raise KBProblem(explain(e, engine.url.render_as_string(hide_password=False))) from None
 
 
 # --- full-text search ----------------------------------------------------------------------
 
 _TERMS = re.compile(r'"([^"]*)"|(\S+)')
+# A search bounds its own size on both backends: a pasted page must not build a query the database
+# (or SQLAlchemy's compiler) chokes on. Every term must match, so the first MAX_SEARCH_TERMS
+# distinct terms still find what the whole text would (and a little more).
+MAX_SEARCH_TERMS = 64
+MAX_TERM_CHARS = 200
 
 
 def search_terms(text: str) -> list[str]:
     """The user's text as plain terms: "quoted phrases" stay together, everything else is words.
-    Terms without a letter or digit are dropped (they cannot match anything)."""
-    terms = (phrase or word for phrase, word in _TERMS.findall((text or "").replace("\x00", " ")))
-    return [t for t in terms if re.search(r"[^\W_]", t)]
+    Terms without a letter or digit are dropped (they cannot match anything), repeats too; at most
+    MAX_SEARCH_TERMS terms of at most MAX_TERM_CHARS characters are kept."""
+    terms: dict[str, str] = {}
+    for phrase, word in _TERMS.findall((text or "").replace("\x00", " ")):
+        term = (phrase or word)[:MAX_TERM_CHARS]
+        if re.search(r"[^\W_]", term):
+            terms.setdefault(term.casefold(), term)
+            if len(terms) == MAX_SEARCH_TERMS:
+                break
+    return list(terms.values())
+
+
+def _all_of(queries: list):
+    """q1 && q2 && ... as a balanced tree: a left-leaning chain of 150 terms overflows the
+    compiler's recursion limit."""
+    if len(queries) == 1:
+        return queries[0]
+    middle = len(queries) // 2
+    return _all_of(queries[:middle]).op("&&")(_all_of(queries[middle:]))
 
 
 def _dialect_name(bind) -> str:
@@ -307,10 +388,8 @@ def fts_search(bind, text: str) -> sa.Select:
                           (-sa.func.bm25(sa.literal_column("statement_fts"))).label("score"))
                 .select_from(STATEMENT_FTS).where(fts_query(bind, text)))
     # Empty tsqueries (stopwords only) drop out of the && chain; if nothing is left, @@ is false.
-    tsquery = None
-    for t in terms:
-        q = sa.func.phraseto_tsquery(sa.literal_column("'english'::regconfig"), sa.literal(t))
-        tsquery = q if tsquery is None else tsquery.op("&&")(q)
+    tsquery = _all_of([sa.func.phraseto_tsquery(sa.literal_column("'english'::regconfig"), sa.literal(t))
+                       for t in terms]) if terms else None
     statement = sa.table("statement", sa.column("id"), sa.column("search_vector"))
     vector = statement.c.search_vector
     return (sa.select(statement.c.id.label("statement_id"),

@@ -40,7 +40,8 @@ def shown_url(url: str) -> str:
     except Exception:  # noqa: BLE001  (a URL that does not parse is shown as given, minus secrets)
         return re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", url)
     if u.drivername.startswith("sqlite"):
-        return u.database or "(in memory)"
+        path = u.database or "(in memory)"
+        return path.removeprefix("file:").split("?", 1)[0] if path.startswith("file:") else path
     return u.render_as_string(hide_password=True)
 
 
@@ -136,3 +137,23 @@ def explain_url_error(exc: BaseException, url: str) -> str | None:
         return (f"KB_DATABASE_URL {shown_url(url)!r} needs the driver {exc.name!r}, which kb does not "
                 f"install: {usage}")
     return None
+
+
+# Failures of the KB as a whole, not of one document: going on would fail every document.
+_KB_LEVEL_WORDS = ("readonly", "read-only", "disk is full", "no space left", "disk i/o error", "permission denied",
+                   "unable to open database", "not a database", "malformed", "database is locked")
+
+
+def is_kb_level(exc: BaseException) -> bool:
+    """True when ``exc`` says the KB cannot be written or reached at all (stop the run), rather than
+    that one document could not be stored (report it and go on)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, KBProblem):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if is_connection_lost(exc):
+        return True
+    message = first_line(exc).lower()
+    return any(w in message for w in _KB_LEVEL_WORDS)

@@ -40,7 +40,10 @@ class AliasConflict(EditError):
 
 
 def _q(name: str) -> str:
-    return f'"{name}"' if " " in name else name
+    """A name as a shell word the user can paste (quotes, $, backslashes and all)."""
+    import shlex
+
+    return shlex.quote(name)
 
 
 def _after_commit_drop_graph(session: Session) -> None:

@@ -10,7 +10,10 @@ from sqlmodel import Field, SQLModel
 
 ACTOR_KINDS = ("person", "organization", "country", "government", "group", "unknown")
 STATEMENT_KINDS = ("direct", "indirect", "mixed", "according_to")
-TARGET_ROLES = ("accused", "addressed", "mentioned")
+# How a statement's target figures (docs/events.md): the directed roles, then "mentioned".
+TARGET_ROLES = ("accused", "addressed", "rejected", "threatened", "praised", "supported", "mentioned")
+# PLOVER's verbal event families (kb.extract.events): conflict, then cooperation.
+EVENT_FAMILIES = ("DEMAND", "DISAPPROVE", "REJECT", "THREATEN", "AGREE", "SUPPORT", "CONCEDE", "CONSULT")
 AFFILIATION_RELATIONS = ("member_of", "part_of")
 
 
@@ -91,6 +94,7 @@ class Statement(SQLModel, table=True):
     __table_args__ = (
         Index("ix_statement_speaker_published", "speaker_id", "published"),
         Index("ix_statement_claim_type_published", "claim_type", "published"),
+        Index("ix_statement_event_published", "event", "published"),
         Index("ix_statement_source_id", "source_id", "id"),  # an outlet's statements, newest first
         Index("ix_statement_confidence", "confidence"),  # --min-confidence (migration 0011)
         # The few flagged statements, so "all minus flagged" counts never test every row.
@@ -112,6 +116,7 @@ class Statement(SQLModel, table=True):
     content_end: Optional[int] = None
     kind: str = Field(index=True)  # direct | indirect | mixed | according_to
     claim_type: str = Field(index=True)
+    event: Optional[str] = None  # PLOVER event family (EVENT_FAMILIES), None where none applies
     sentence_start: int = 0
     sentence_end: int = 0
     # The attribution model's calibrated probability that the statement is right (kb.extract.model;
@@ -133,7 +138,7 @@ class StatementTarget(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id", index=True)
     actor_id: int = Field(foreign_key="actor.id", index=True)
-    role: str = Field(index=True)  # accused | addressed | mentioned
+    role: str = Field(index=True)  # one of TARGET_ROLES
     text: Optional[str] = None  # surface form in the statement
 
 

@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,15 @@ class IngestSummary:
     statements: int = 0
     actors: int = 0
     errors: list[str] = field(default_factory=list)
+    retries: int = 0  # database operations retried (a concurrent writer, a lost connection)
+    stopped: str | None = None  # why the run stopped early (the KB cannot be written or reached)
+    interrupted: bool = False  # Ctrl-C: what was stored stays stored
+
+    def line(self) -> str:
+        """The one-line summary kb ingest prints."""
+        retried = f"; database retries: {self.retries}" if self.retries else ""
+        return (f"documents: {self.new} new, {self.unchanged} unchanged, {self.failed} failed; "
+                f"statements: {self.statements}; new actors: {self.actors}{retried}")
 
 
 # -- analysis: the same function in this process and in a worker --------------------------------
@@ -84,6 +94,9 @@ def _init_worker(state: tuple[Language, Resolver] | tuple[str | None, dict]) -> 
     fork the parent's own objects, inherited; under spawn loaded again from the model name and
     the alias dict (a spawned child is fed its arguments through a pipe: they must stay small)."""
     global _worker_state
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it stops the pool)
     if sys.platform.startswith("linux"):  # a worker must not outlive a killed parent
         import ctypes
         import os
@@ -217,7 +230,7 @@ def outcomes(
             else:
                 doc, result = next(results)
                 if isinstance(result, str):
-                    yield item, IngestError(item.path, f"extraction failed: {result}")
+                    yield item, IngestError(item.path, f"extraction failed: {_first_line(result)}")
                 else:
                     yield item, Processed(item, doc, result)
 
@@ -239,6 +252,12 @@ def outcomes(
     finally:
         if pool is not None:
             pool.close()
+
+
+def _first_line(message: str, limit: int = 300) -> str:
+    """An error message as one short line (an exception's text can quote a whole document)."""
+    line = (message.strip().splitlines() or [""])[0]
+    return line if len(line) <= limit else line[:limit] + "..."
 
 
 def process(
@@ -277,14 +296,28 @@ def ingest(
     start_method: str | None = None,
 ) -> IngestSummary:
     """Store a stream of documents in the KB at ``url``: one transaction per document, retried
-    when a concurrent writer gets in the way. ``on_done`` hears the path of each document read,
-    in input order. Texts stored already (an earlier or a parallel run) skip the NLP."""
-    from kb.db import session_scope, write_with_retry
+    when a concurrent writer gets in the way or the connection is lost (up to
+    ``kb.db.RECONNECT_SECONDS``). ``on_done`` hears the path of each document read, in input
+    order. Texts stored already (an earlier or a parallel run) skip the NLP.
+
+    A KB that cannot be written stops the run before any parsing (:class:`KBProblem`); one that
+    stops taking writes or cannot be reached for long ends the run early with
+    ``summary.stopped`` set; Ctrl-C ends it with ``summary.interrupted``. Either way every
+    document stored so far stays stored, and running again stores the rest.
+    """
+    from sqlmodel import Session
+
+    from kb.db import check_writable, read_with_retry, write_with_retry
+    from kb.db_problems import KBProblem, explain, is_kb_level
     from kb.store import hashes, is_stored, store_document
 
+    check_writable(url)
     summary = IngestSummary()
-    with session_scope(url) as session:
-        resolver = Resolver.from_session(session)
+
+    def retried(_e: BaseException) -> None:
+        summary.retries += 1
+
+    resolver = read_with_retry(lambda conn: Resolver.from_session(Session(bind=conn)), url, retried)
 
     def fail(e: IngestError) -> None:
         summary.failed += 1
@@ -293,23 +326,19 @@ def ingest(
         on_done(e.path)
 
     def stored(raw: RawDocument) -> bool:
-        return is_stored(hashes(raw), url)
+        return read_with_retry(lambda conn: is_stored(hashes(raw), conn=conn), url, retried)
 
-    for item, outcome in outcomes(items, nlp, resolver, workers, skip=stored, start_method=start_method):
-        if outcome is None:
-            summary.unchanged += 1
-            on_done(item.path)
-            continue
-        if isinstance(outcome, IngestError):
-            fail(outcome)
-            continue
+    def store(item: RawDocument, outcome: Processed) -> None:
         for w in item.warnings:
             on_warning(f"{item.path}: {w}")
         try:
-            result = write_with_retry(lambda s, p=outcome: store_document(s, p.raw, p.resolved), url)
+            result = write_with_retry(lambda s: store_document(s, outcome.raw, outcome.resolved), url,
+                                      on_retry=retried)
         except Exception as e:  # noqa: BLE001  (one document must not stop a long run)
-            fail(IngestError(item.path, f"not stored: {type(e).__name__}: {e}"))
-            continue
+            if is_kb_level(e):
+                raise
+            fail(IngestError(item.path, f"not stored: {explain(e, _url(url))}"))
+            return
         if result.status == "new":
             summary.new += 1
             summary.statements += result.statements
@@ -317,4 +346,51 @@ def ingest(
         else:
             summary.unchanged += 1
         on_done(item.path)
+
+    try:
+        with _ctrl_c_stops_between_documents(summary):
+            for item, outcome in outcomes(items, nlp, resolver, workers, skip=stored, start_method=start_method):
+                if outcome is None:
+                    summary.unchanged += 1
+                    on_done(item.path)
+                elif isinstance(outcome, IngestError):
+                    fail(outcome)
+                else:
+                    store(item, outcome)
+                if summary.interrupted:
+                    break
+    except KeyboardInterrupt:  # the second Ctrl-C
+        summary.interrupted = True
+    except Exception as e:
+        if not is_kb_level(e):
+            raise
+        summary.stopped = str(e) if isinstance(e, KBProblem) else explain(e, _url(url))
     return summary
+
+
+@contextmanager
+def _ctrl_c_stops_between_documents(summary: IngestSummary) -> Iterator[None]:
+    """The first Ctrl-C lets the document being stored finish, so the summary counts exactly what
+    was stored; a second one stops at once (KeyboardInterrupt)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def first(_sig, _frame) -> None:
+        summary.interrupted = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _url(url: str | None) -> str:
+    from kb.config import get_settings
+
+    return url or get_settings().database_url

@@ -32,6 +32,16 @@ from kb.models import (
 )
 from kb.names import normalise
 
+# An id beyond what the id columns hold (typed or pasted) is clamped to their range, so it matches
+# nothing (or, as a cursor, everything below it) instead of overflowing the driver.
+MAX_ID = {"postgresql": 2**31 - 1}  # INTEGER there; SQLite's are 64-bit
+
+
+def _id(session: Session, value) -> int:
+    bound = MAX_ID.get(session.get_bind().dialect.name, 2**63 - 1)
+    return max(-bound, min(int(value), bound))
+
+
 CONTEXT_CHARS = 300  # characters of document text shown around a statement's sentence
 MAX_LIMIT = 1000
 
@@ -41,8 +51,9 @@ class StatementFilter:
     text: str | None = None  # full-text search; searched as plain text, never parsed as syntax
     speaker: str | None = None  # actor name or alias
     target: str | None = None  # actor name or alias
-    role: str | None = None  # accused | addressed | mentioned (with target)
+    role: str | None = None  # one of kb.models.TARGET_ROLES (with target, or any target)
     claim_type: str | None = None
+    event: str | None = None  # PLOVER event family: DEMAND, DISAPPROVE, REJECT, THREATEN, ...
     kind: str | None = None
     source: str | None = None  # outlet name
     date_from: date | None = None
@@ -262,6 +273,8 @@ def _conditions(session: Session, f: StatementFilter) -> tuple[list, object] | N
         where.append(Statement.source_id == source_id)
     if f.claim_type:
         where.append(Statement.claim_type == f.claim_type)
+    if f.event:
+        where.append(Statement.event == f.event.upper())
     if f.kind:
         where.append(Statement.kind == f.kind)
     if f.date_from:
@@ -269,7 +282,7 @@ def _conditions(session: Session, f: StatementFilter) -> tuple[list, object] | N
     if f.date_to:
         where.append(Statement.published <= f.date_to)
     if f.document_id is not None:
-        where.append(Statement.document_id == f.document_id)
+        where.append(Statement.document_id == _id(session, f.document_id))
     if f.min_confidence is not None:
         where.append(Statement.confidence >= f.min_confidence)
     if f.text and f.text.strip():
@@ -293,7 +306,7 @@ _STATEMENT_COLUMNS = (
     Statement.id, Statement.document_id, Document.title.label("document_title"), Statement.published,
     Source.name.label("source"), Actor.name.label("speaker"), Statement.speaker_id, Statement.speaker_text,
     Statement.speaker_start, Statement.speaker_end, Statement.cue_text.label("cue"), Statement.cue_lemma,
-    Statement.cue_start, Statement.cue_end, Statement.kind, Statement.claim_type,
+    Statement.cue_start, Statement.cue_end, Statement.kind, Statement.claim_type, Statement.event,
     Statement.content_text.label("content"), Statement.content_start, Statement.content_end,
     Statement.sentence_start, Statement.sentence_end, Statement.confidence, Statement.flagged,
     Statement.extractor_version,
@@ -345,7 +358,7 @@ def _search(session: Session, where: list, f: StatementFilter, limit: int, curso
     key = base_key if key is None else key
     limit = _clamp(limit)
     if cursor is not None:
-        base.append(key < int(cursor))
+        base.append(key < _id(session, cursor))
     rows = _rows(session, where + base, limit + 1, key=key)
     more = len(rows) > limit
     rows = rows[:limit]
@@ -380,7 +393,7 @@ def get_statement(session: Session, statement_id: int) -> dict | None:
     ``sentence_spans`` / ``context_spans`` the same spans relative to (and clipped to) the
     sentence or context text.
     """
-    rows = _rows(session, [Statement.id == int(statement_id)], 1)
+    rows = _rows(session, [Statement.id == _id(session, statement_id)], 1)
     if not rows:
         return None
     row = rows[0]
@@ -582,7 +595,7 @@ def list_documents(session: Session, q: str | None = None, limit: int = 50,
         stmt = stmt.where(or_(_like(Document.title, q), _like(Document.url, q), _like(Document.path, q),
                               _like(Source.name, q)))
     if cursor is not None:
-        stmt = stmt.where(Document.id < int(cursor))
+        stmt = stmt.where(Document.id < _id(session, cursor))
     rows = [dict(r._mapping) for r in session.execute(stmt)]
     more = len(rows) > limit
     rows = rows[:limit]
@@ -595,7 +608,7 @@ def get_document(session: Session, document_id: int) -> dict | None:
         select(Document.id, Document.title, Document.url, Document.path, Document.published,
                Document.text, Document.n_chars, Document.ingested_at, Document.extractor_version,
                Document.content_hash, Source.name.label("source"))
-        .outerjoin(Source, Source.id == Document.source_id).where(Document.id == int(document_id))
+        .outerjoin(Source, Source.id == Document.source_id).where(Document.id == _id(session, document_id))
     ).first()
     if row is None:
         return None

@@ -232,6 +232,33 @@ def join_short_names(session: Session, kinds: dict[str, str], ids: dict[str, int
     return merged
 
 
+_PERSON_LABELS, _BODY_LABELS = ("PERSON",), ("ORG",)
+
+
+def settle_kinds(session: Session | Connection, actor_ids: Sequence[int]) -> None:
+    """An actor's person-or-organisation kind by the NER labels of all its mentions, in every
+    document so far: the first document no longer decides ("Patriot Coal" tagged PERSON once and
+    ORG forty times is an organisation). Only person/organization/unknown actors move, and only on
+    a clear majority (twice the other side); lexicon kinds (countries, governments) stay."""
+    if not actor_ids:
+        return
+    conn = _conn(session)
+    votes: dict[int, Counter] = {}
+    query = (select(MENTION.c.actor_id, MENTION.c.label, func.count())
+             .where(MENTION.c.label.in_(_PERSON_LABELS + _BODY_LABELS))
+             .group_by(MENTION.c.actor_id, MENTION.c.label))
+    for aid, label, n in _select_in(conn, query, MENTION.c.actor_id, actor_ids):
+        votes.setdefault(aid, Counter())["person" if label in _PERSON_LABELS else "organization"] += n
+    kinds = dict(_select_in(conn, select(ACTOR.c.id, ACTOR.c.kind), ACTOR.c.id, list(votes)))
+    for aid in sorted(votes):
+        v, kind = votes[aid], kinds.get(aid)
+        if kind not in ("person", "organization", "unknown"):
+            continue
+        for new, other in (("person", "organization"), ("organization", "person")):
+            if kind != new and v[new] >= 2 and v[new] >= 2 * v[other]:
+                conn.execute(update(ACTOR).where(ACTOR.c.id == aid).values(kind=new))
+
+
 def get_or_create_actor(session: Session, name: str, kind: str = "unknown") -> tuple[Actor, bool]:
     """The actor a name resolves to through the Alias table, created (with its alias) if new."""
     ids, created = resolve_actors(session, {name: kind})
@@ -278,14 +305,17 @@ def _names(resolved: ResolvedDocument) -> dict[str, str]:
     return kinds
 
 
-def is_stored(content_hash: str | Sequence[str], url: str | None = None) -> bool:
+def is_stored(content_hash: str | Sequence[str], url: str | None = None, conn: Connection | None = None) -> bool:
     """Whether a text with this content hash (or any of these) is in the KB (so ingest can skip
-    its NLP)."""
+    its NLP). Asked on ``conn`` when given, else on a connection of ``url``."""
+    hashes = [content_hash] if isinstance(content_hash, str) else list(content_hash)
+    query = select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash.in_(hashes)).limit(1)
+    if conn is not None:
+        return conn.execute(query).first() is not None
     from kb.db import get_engine
 
-    hashes = [content_hash] if isinstance(content_hash, str) else list(content_hash)
-    with get_engine(url).connect() as conn:
-        return conn.execute(select(DOCUMENT.c.id).where(DOCUMENT.c.content_hash.in_(hashes))).first() is not None
+    with get_engine(url).connect() as own:
+        return own.execute(query).first() is not None
 
 
 def hashes(raw: RawDocument) -> list[str]:
@@ -324,12 +354,16 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
     names = _names(resolved)
     ids, new_actors = resolve_actors(conn, names, {name: ra.aliases for name, ra in resolved.actors.items()}, tally)
     if isinstance(session, Session):
-        new_actors -= join_short_names(session, names, ids)
+        merged = join_short_names(session, names, ids)
+        new_actors -= merged
+        tally["version"] -= merged  # each merge bumped the version: still one bump per stored document
 
     if resolved.mentions:
         conn.execute(MENTION.insert(), [
             {"document_id": doc_id, "actor_id": ids[m.actor], "start": m.start, "end": m.end,
              "text": m.text, "label": m.label} for m in resolved.mentions])
+
+    settle_kinds(conn, sorted({ids[m.actor] for m in resolved.mentions}))
 
     statement_ids: list[int] = []
     if resolved.statements:
@@ -373,7 +407,8 @@ def store_document(session: Session, raw: RawDocument, resolved: ResolvedDocumen
             c["n_statements"] += 1
             c["n_accusations_made"] += sid in accusers
     for _sid, aid, role in targets:
-        per_actor.setdefault(aid, Counter())[ROLE_COUNTERS[role]] += 1
+        if role in ROLE_COUNTERS:  # rejected, threatened, praised, supported have no actor counter
+            per_actor.setdefault(aid, Counter())[ROLE_COUNTERS[role]] += 1
     add_actor_counts(conn, per_actor)
     speaker_of = {sid: ids[rs.speaker] for sid, rs in zip(statement_ids, resolved.statements) if rs.speaker}
     add_accusations(conn, Counter((speaker_of[sid], aid) for sid, aid, role in targets
@@ -424,6 +459,7 @@ def _statement_row(doc_id: int, rs, ids: dict[str, int], published: date | None,
         "content_text": content[0], "content_start": content[1], "content_end": content[2],
         "kind": a.kind,
         "claim_type": a.claim_type,
+        "event": a.event,
         "sentence_start": a.sentence.start if a.sentence else 0,
         "sentence_end": a.sentence.end if a.sentence else 0,
         "confidence": a.confidence,

@@ -143,8 +143,7 @@ def _fit(rows, cfg: dict, n_buckets: int):
     ids = [r[0] for r in rows]
     dense = np.array([r[1] for r in rows])
     y = np.array([r[2] for r in rows])
-    return fit(ids, dense, y, n_buckets, l2=cfg["l2"], epochs=cfg["epochs"], lr=cfg["learning_rate"],
-               batch=cfg["batch"], seed=cfg["seed"])
+    return fit(ids, dense, y, n_buckets, l2=cfg["l2"], max_iter=cfg["max_iter"])
 
 
 def train_model(ex: Examples, config: dict, log=sys.stderr.write):
@@ -155,18 +154,21 @@ def train_model(ex: Examples, config: dict, log=sys.stderr.write):
 
     cfg, decide = config["train"], config["decide"]
     n = cfg["buckets"]
+    if not ex.keep:
+        raise ValueError("no candidates to learn from: the gold folders hold no text the rules find anything in")
     docs = sorted({r[3] for r in ex.keep})
+    folds = min(cfg["folds"], len(docs))
     rng = np.random.default_rng(cfg["seed"])
-    fold_of = dict(zip(docs, rng.permutation(len(docs)) % cfg["folds"]))
+    fold_of = dict(zip(docs, rng.permutation(len(docs)) % max(folds, 1)))
     scores = np.zeros(len(ex.keep))
-    for fold in range(cfg["folds"]):
+    for fold in range(folds if folds > 1 else 0):  # one document: no held-out scores, no calibration
         held = np.array([fold_of[r[3]] == fold for r in ex.keep])
         model = _fit([r for r, h in zip(ex.keep, held) if not h], cfg, n)
         rows = [r for r, h in zip(ex.keep, held) if h]
         scores[held] = model.score([r[0] for r in rows], np.array([r[1] for r in rows]))
-        log(f"  fold {fold + 1}/{cfg['folds']}\n")
+        log(f"  fold {fold + 1}/{folds}\n")
     y = np.array([r[2] for r in ex.keep])
-    a, b = platt(scores, y)
+    a, b = platt(scores, y) if folds > 1 and 0 < y.sum() < len(y) else (1.0, 0.0)
     keep = _fit(ex.keep, cfg, n)
     keep.a, keep.b = a, b
     log(f"  keep: {len(ex.keep)} candidates ({int(y.sum())} right), Platt a={a:.3f} b={b:.3f}\n")

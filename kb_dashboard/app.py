@@ -20,6 +20,7 @@ pages = [
     st.Page(ui.PAGES["actor"], title="Actor profile", icon=":material/person:"),
     st.Page(ui.PAGES["graph"], title="Actor graph", icon=":material/hub:"),
     st.Page(ui.PAGES["documents"], title="Documents", icon=":material/article:"),
+    st.Page(ui.PAGES["review"], title="Review actors", icon=":material/rule:"),
 ]
 if settings.allow_edits:
     pages.append(st.Page(ui.PAGES["ingest"], title="Ingest", icon=":material/upload:"))

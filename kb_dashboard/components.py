@@ -26,6 +26,7 @@ PAGES = {
     "graph": "views/graph.py",
     "documents": "views/documents.py",
     "ingest": "views/ingest.py",
+    "review": "views/review.py",
 }
 
 CSS = """
@@ -219,7 +220,7 @@ KIND_STYLE = {  # kind -> (colour, material icon)
 EDGE_COLOUR = {
     "accuses": "#d62728", "calls_on": "#1f77b4", "rejects": "#8c564b", "denies": "#9467bd",
     "praises": "#2ca02c", "warns": "#ff7f0e", "threatens": "#e377c2", "mentions": "#c7c7c7",
-    "member_of": "#17becf", "part_of": "#17becf",
+    "supports": "#98df8a", "member_of": "#17becf", "part_of": "#17becf",
 }
 
 

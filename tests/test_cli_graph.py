@@ -161,7 +161,7 @@ def test_cli_calls_share_the_disk_cache_until_the_store_changes(tmp_path):
         return done.stdout
 
     path = cache.path_for(url)
-    assert path == tmp_path / "kb.sqlite.graph-cache" and not path.exists()
+    assert path == tmp_path / "kb.sqlite.graph-cache.npz" and not path.exists()
     top = json.loads(kb("graph", "central", "--by", "accused", "-n", "1", "-f", "json"))
     assert top[0]["actor"] == "Russia" and path.exists()
     written = path.stat().st_mtime_ns

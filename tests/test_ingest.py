@@ -122,9 +122,10 @@ def test_csv_with_quoted_multiline_text_and_line_numbers(tmp_path):
 
 def test_all_samples_read_with_titles_dates_and_fictional_marks():
     ds = docs(SAMPLES)
-    assert len(ds) == 7
+    assert len(ds) == 10
     assert [d.published for d in ds] == ["2017-09-27", "2024-01-14", "2024-02-02", "2024-02-20",
-                                         "2024-03-11", "2024-04-03", "2024-05-15"]
+                                         "2024-03-11", "2024-04-03", "2024-05-15", "2024-06-03",
+                                         "2024-06-10", "2024-06-24"]
     assert all(d.title and d.title.endswith("(fictional sample)") for d in ds[1:])
     assert ds[1].source == "Amsel Courier"  # from "PORT AMSEL, Jan. 14, 2024 (Amsel Courier) —"
 

@@ -35,7 +35,8 @@ def _count(session, model) -> int:
 # --- schema ---------------------------------------------------------------------------------
 
 def test_a_new_kb_is_created_at_the_newest_revision(db_url):
-    assert current_revision(get_engine(db_url)) == head_revision() == "0007"
+    # the head moves with every migration; what matters is that a new KB is created at it
+    assert current_revision(get_engine(db_url)) == head_revision()
 
 
 def test_migrated_schema_matches_the_models(db_url):

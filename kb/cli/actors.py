@@ -36,3 +36,18 @@ def actors(
     with session_scope() as session:
         rows = list_actors(session, q=search, kind=kind, limit=limit, offset=offset, sort=sort.value)
     emit(rows, ["id", "name", "kind", "statements", "accused", "mentions"], fmt)
+
+
+@app.command("review")
+def review(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000)] = 30,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")] = Format.table,
+) -> None:
+    """The actors most likely to be wrong (junk, duplicates, wrong kind), most misleading first,
+    each with a one-line reason; fix them with `kb actors merge`, `kb actors rename`."""
+    from kb.db import session_scope
+    from kb.review import review as find
+
+    with session_scope() as session:
+        rows = [f.as_row() for f in find(session, limit=limit)]
+    emit(rows, ["id", "name", "kind", "statements", "mentions", "problem", "reason", "merge_into"], fmt)

@@ -13,12 +13,12 @@ from rich.text import Text
 from kb.cli.output import Format, console, emit, error, note, print_json
 from kb.query import StatementFilter
 
-STATEMENT_COLUMNS = ["id", "published", "speaker", "cue", "kind", "claim_type", "conf", "content", "targets"]
+STATEMENT_COLUMNS = ["id", "published", "speaker", "cue", "kind", "claim_type", "event", "conf", "content", "targets"]
 # Everything a row carries, for --format json|csv.
 STATEMENT_FIELDS = [
     "id", "document_id", "document_title", "published", "source", "speaker", "speaker_id", "speaker_text",
     "speaker_start", "speaker_end", "cue", "cue_lemma", "cue_start", "cue_end", "kind", "claim_type",
-    "content", "content_start", "content_end", "sentence_start", "sentence_end", "confidence", "flagged",
+    "event", "content", "content_start", "content_end", "sentence_start", "sentence_end", "confidence", "flagged",
     "targets",
 ]
 # How the parts of a statement are shown when its sentence is printed.
@@ -36,7 +36,22 @@ class Kind(str, Enum):
 class Role(str, Enum):
     accused = "accused"
     addressed = "addressed"
+    rejected = "rejected"
+    threatened = "threatened"
+    praised = "praised"
+    supported = "supported"
     mentioned = "mentioned"
+
+
+class Event(str, Enum):
+    DEMAND = "DEMAND"
+    DISAPPROVE = "DISAPPROVE"
+    REJECT = "REJECT"
+    THREATEN = "THREATEN"
+    AGREE = "AGREE"
+    SUPPORT = "SUPPORT"
+    CONCEDE = "CONCEDE"
+    CONSULT = "CONSULT"
 
 
 def open_session():
@@ -82,6 +97,8 @@ def statements(
     target: Annotated[str | None, typer.Option("--target", "-t", help="Whom it is about (name or alias).")] = None,
     role: Annotated[Role | None, typer.Option("--role", "-r", help="How the target figures.")] = None,
     claim_type: Annotated[str | None, typer.Option("--claim-type", "-c", help="accusation, denial, ...")] = None,
+    event: Annotated[Event | None, typer.Option("--event", "-e", case_sensitive=False,
+                                                help="PLOVER event family (DEMAND, THREATEN, ...).")] = None,
     kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="How it is reported.")] = None,
     text: Annotated[str | None, typer.Option("--text", "-q", help="Words or \"a phrase\" (plain text).")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Outlet name.")] = None,
@@ -96,7 +113,8 @@ def statements(
     cursor: Cursor = None,
     fmt: Table = Format.table,
 ) -> None:
-    """Statements, newest first, filtered by speaker, target, claim type, kind, words, outlet, dates, confidence."""
+    """Statements, newest first, filtered by speaker, target, claim type, event, kind, words, outlet, dates,
+    confidence."""
     from kb.query import count_statements, find_source, search_statements
 
     with open_session() as session:
@@ -108,6 +126,7 @@ def statements(
             raise typer.Exit(1)
         f = StatementFilter(
             text=text, speaker=speaker, target=target, role=role.value if role else None, claim_type=claim_type,
+            event=event.value if event else None,
             kind=kind.value if kind else None, source=source, date_from=since.date() if since else None,
             date_to=until.date() if until else None, document_id=document, include_flagged=include_flagged,
             min_confidence=min_confidence,
@@ -140,7 +159,8 @@ def show_statement(
         return
     out = console()
     flagged = "  [flagged as wrong]" if st["flagged"] else ""
-    out.print(Text(f"Statement {st['id']}: {st['claim_type']}, {st['kind']}{flagged}", style="bold"))
+    event = f", {st['event']}" if st.get("event") else ""
+    out.print(Text(f"Statement {st['id']}: {st['claim_type']}{event}, {st['kind']}{flagged}", style="bold"))
     out.print(Text(f"Document {st['document_id']}: {_doc_label(st)}"))
     speaker = st["speaker"] or "(unresolved)"
     written = f'  (written "{st["speaker_text"]}")' if st["speaker_text"] and st["speaker_text"] != speaker else ""

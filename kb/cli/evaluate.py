@@ -1,4 +1,4 @@
-"""`kb evaluate GOLD_DIR`: score the pipeline on a PolNeAR-style brat folder."""
+"""`kb evaluate GOLD`: score the pipeline on a PolNeAR-style brat folder or a PLOVER JSON file."""
 
 from __future__ import annotations
 
@@ -21,14 +21,25 @@ class ClaimsGold(str, Enum):
     emergent = "emergent"
 
 
+class GoldFormat(str, Enum):
+    auto = "auto"
+    polnear = "polnear"
+    plover = "plover"
+
+
 def evaluate(
-    gold_dir: Path = typer.Argument(..., help="Folder with text/<name>.txt and attributions/<name>_<annotator>.ann."),
+    gold_dir: Path = typer.Argument(..., help="A folder with text/<name>.txt and attributions/<name>_<annotator>.ann "
+                                              "(PolNeAR), or a JSON file of PLOVER event records."),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text or json."),
+    gold: GoldFormat = typer.Option(GoldFormat.auto, "--gold", "-g",
+                                    help="polnear (a brat folder) or plover (a JSON file); auto: by the path."),
     errors: Path | None = typer.Option(
         None, "--errors", help="Write misses and false alarms per document here (.json: JSON, else text)."
     ),
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Only the first N texts (sorted)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="spaCy processes."),
+    events: str = typer.Option("DEMAND,DISAPPROVE,REJECT,THREATEN", "--events",
+                               help="PLOVER: the event types scored, comma-separated."),
     model: str | None = typer.Option(
         None, "--model", "-m",
         help="Attribution model folder (from kb train); '-' for the rules alone. Default: KB_ATTRIBUTION_MODEL or the shipped one."),
@@ -43,30 +54,36 @@ def evaluate(
         "emergent (GOLD_DIR is the Emergent CSV).",
     ),
 ) -> None:
-    """Print cue, source and content span P/R/F1 and attribution P/R/F1 against gold annotations
-    (with --speakers: speaker-resolution accuracy)."""
+    """Score extraction against gold annotations: cue, source and content span P/R/F1 and
+    attribution P/R/F1 (PolNeAR), who does what to whom (PLOVER: statement, speaker, target with a
+    directed role, event family), or with --speakers speaker-resolution accuracy."""
     from kb.cli.ingest import _load_nlp
 
     if claims is not None:
         _claims(claims, gold_dir, format)
         return
+
+    if gold == GoldFormat.plover or gold == GoldFormat.auto and gold_dir.is_file() and speakers is None:
+        _evaluate_plover(gold_dir, format, errors, events, lambda: _load_nlp(model))
+        return
+
     if speakers is not None:
         _speakers(gold_dir, speakers, format, workers, lambda: _load_nlp(model))
         return
     from kb.evaluate import evaluate_docs, load_gold_dir, write_errors
 
     try:
-        gold = load_gold_dir(gold_dir, limit)
+        gold_docs = load_gold_dir(gold_dir, limit)
     except (FileNotFoundError, UnicodeDecodeError) as e:
         error(str(e))
         raise typer.Exit(2)
-    if not gold:
+    if not gold_docs:
         error(f"{gold_dir}: no annotated texts (text/<name>.txt with attributions/<name>_*.ann)")
         raise typer.Exit(2)
     if model and model != "-" and not (Path(model) / "weights.npz").is_file():
         error(f"{model}: not an attribution model (expected weights.npz and model.json; see kb train)")
         raise typer.Exit(2)
-    report = evaluate_docs(gold, _load_nlp(model), workers)
+    report = evaluate_docs(gold_docs, _load_nlp(model), workers)
     if errors is not None:
         write_errors(report, errors)
     if format == ReportFormat.json:
@@ -108,6 +125,24 @@ def _claims(gold: ClaimsGold, path: Path, format: ReportFormat) -> None:
         error(str(e))
         raise typer.Exit(2)
     typer.echo(json.dumps(report, indent=2, default=str) if format == ReportFormat.json else text(report))
+
+
+def _evaluate_plover(path: Path, format: ReportFormat, errors: Path | None, events: str, load_nlp) -> None:
+    from kb.evaluate.plover import GoldFormatError, evaluate_records, load_records, write_errors
+
+    try:
+        records = load_records(path)
+    except (OSError, UnicodeDecodeError, GoldFormatError) as e:
+        error(str(e))
+        raise typer.Exit(2)
+    wanted = [e.strip().upper() for e in events.split(",") if e.strip()]
+    if not any(r.event in wanted for r in records):
+        error(f"{path}: no PLOVER records of {', '.join(wanted)}")
+        raise typer.Exit(2)
+    report = evaluate_records(records, load_nlp(), wanted)
+    if errors is not None:
+        write_errors(report, errors)
+    typer.echo(json.dumps(report.as_dict(), indent=2) if format == ReportFormat.json else report.format_text())
 
 
 def register(app: typer.Typer) -> None:

@@ -140,6 +140,9 @@ def path(
     if not found:
         note(f"no path between {a!r} and {b!r}")
         raise typer.Exit(1)
+    if not found[0]:  # the empty path: both names are one actor
+        note(f"{a!r} and {b!r} name the same actor: a path of 0 hops")
+        return
     out = console()
     for i, hops in enumerate(found, 1):
         names = [hops[0]["from"]] + [h["to"] for h in hops]

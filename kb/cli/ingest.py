@@ -40,6 +40,7 @@ def ingest(
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from kb.db import check_writable
     from kb.ingest import iter_files, read_paths
     from kb.ingest.sidecar import SidecarError, read_sidecar
     from kb.pipeline import ingest as run_ingest
@@ -51,6 +52,7 @@ def ingest(
         except SidecarError as e:
             error(str(e))
             raise typer.Exit(2)
+    check_writable()  # before spaCy loads: a KB that cannot be written stops the run at once
     nlp = _load_nlp()
     console = Console(stderr=True)
     for line in sidecar.errors if sidecar else ():
@@ -80,11 +82,15 @@ def ingest(
 
     for line in sidecar.unused() if sidecar else ():
         on_warning(line)
-    console.print(
-        f"documents: {summary.new} new, {summary.unchanged} unchanged, {summary.failed} failed; "
-        f"statements: {summary.statements}; new actors: {summary.actors}",
-        highlight=False,
-    )
+    console.print(summary.line(), highlight=False, soft_wrap=True)
+    if summary.stopped:
+        console.print(f"[red]error:[/red] stopped: {escape(summary.stopped)}; what was stored stays stored, "
+                      "run the same command again to store the rest", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    if summary.interrupted:
+        console.print("interrupted: what was stored stays stored; run the same command again to store the rest",
+                      highlight=False, soft_wrap=True)
+        raise typer.Exit(130)
     if summary.failed or (sidecar and sidecar.errors):
         raise typer.Exit(1)
 
@@ -102,6 +108,7 @@ def statement_json(path: str, item) -> list[dict]:
             "speaker": rs.speaker,
             "kind": a.kind,
             "claim_type": a.claim_type,
+            "event": a.event,
             "targets": [{"actor": t.actor, "role": t.role} for t in rs.targets],
         })
     return rows

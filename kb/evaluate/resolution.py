@@ -87,7 +87,8 @@ class ResolutionReport:
         return {"mentions": self.n, "found": self.found, "correct": self.correct,
                 "accuracy": round(100 * self.accuracy, 1), "accuracy_all": round(100 * self.accuracy_all, 1),
                 "errors": [{"document": o.gold.document, "start": o.gold.start, "end": o.gold.end,
-                            "gold": o.gold.actor or NOT_AN_ACTOR, "predicted": o.predicted or NOT_AN_ACTOR}
+                            "gold": o.gold.actor or NOT_AN_ACTOR, "predicted": o.predicted or NOT_AN_ACTOR,
+                            "speaker_text": o.speaker_text}
                            for o in self.outcomes if o.found and not o.correct]}
 
     def format_text(self) -> str:

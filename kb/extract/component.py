@@ -14,11 +14,11 @@ from kb.config import get_settings
 from kb.extract.according import according_to
 from kb.extract.affiliations import find_affiliations, load_affiliation_terms
 from kb.extract.colon import speaker_labels
-from kb.extract.furniture import drop_furniture, furniture_lines, load_furniture
-from kb.extract.nouns import load_noun_cues, noun_cues
-from kb.extract.signed import after_dash, dash_signatures
 from kb.extract.cues import find_cues, load_lexicon
+from kb.extract.events import load_events
+from kb.extract.furniture import drop_furniture, furniture_lines, load_furniture
 from kb.extract.meta import document_meta, source_line
+from kb.extract.nouns import load_noun_cues, noun_cues
 from kb.extract.quotes import (
     adjacent_quote,
     extend_with_quotes,
@@ -27,6 +27,7 @@ from kb.extract.quotes import (
     quote_spans,
 )
 from kb.extract.reported import CLAUSAL_RULES, cue_span, reported_speech, subject_of
+from kb.extract.signed import after_dash, dash_signatures
 from kb.extract.sources import fix_sources, load_source_nouns
 from kb.extract.spans import Found, chars, entity_at, merge_parts, noun_phrase, string_ids
 from kb.extract.targets import find_targets, load_accusation_terms
@@ -78,7 +79,7 @@ class AttributionExtractor:
                  accusation_terms_path: str = "", affiliation_terms_path: str = "",
                  source_nouns_path: str = "", min_precision: float = 0.1, min_precision_object: float = 0.35,
                  min_frame_precision: float = 0.35, follow_quotes: bool = True, model: str = "",
-                 noun_cues_path: str = "", furniture_path: str = ""):
+                 noun_cues_path: str = "", furniture_path: str = "", events_path: str = ""):
         frames = None if frames_path == "-" else str(_data_path(frames_path, "cue_frames.tsv"))
         self.lexicon = load_lexicon(str(_data_path(cues_path, "cues.tsv")), frames)
         self.min_frame_precision = min_frame_precision
@@ -86,6 +87,7 @@ class AttributionExtractor:
         self.accusation_terms = load_accusation_terms(
             str(_data_path(accusation_terms_path, "accusation_terms.tsv")))
         self.affiliation_terms = load_affiliation_terms(str(_data_path(affiliation_terms_path, "affiliation_terms.tsv")))
+        self.events = load_events(str(_data_path(events_path, "events.tsv")))
         self.source_nouns = load_source_nouns(str(_data_path(source_nouns_path, "source_nouns.tsv")))
         self.noun_cues = load_noun_cues(str(_data_path(noun_cues_path, "noun_cues.tsv")))
         self.noun_ids = string_ids(self.noun_cues)
@@ -194,7 +196,7 @@ class AttributionExtractor:
 
     def record(self, doc: Doc, text: str, sentences: Sentences, surnames: set[str],
                f: Found) -> Attribution:
-        targets, claim_type = find_targets(doc, f, self.accusation_terms)
+        targets, claim_type, event = find_targets(doc, f, self.accusation_terms, self.events)
         speaker_name, speaker_label = _speaker(doc, f, surnames)
         content = f.content_span
         if content and len(f.content) > 1:
@@ -209,6 +211,7 @@ class AttributionExtractor:
             targets=targets, sentence=_char(text, sentences.around(f.cue[0])),
             confidence=f.confidence,
             content_parts=[_char(text, p) for p in f.content] if len(f.content) > 1 else [],
+            event=event,
         )
 
 
@@ -334,9 +337,13 @@ def _outside_quotes(found: list[Found], quotes: list[tuple[int, int]]) -> list[F
     return [f for f in found if not inside(f.cue[0])]
 
 
+_DEDUPE_ORDER = {"according_to": 0, "colon": 2}
+
+
 def _dedupe(found: list[Found]) -> list[Found]:
     out, seen = [], set()
-    for f in sorted(found, key=lambda f: f.extra.get("rule") == "colon"):
+    # "According to" before the verb "accord" the tagger may see in it; speaker labels last
+    for f in sorted(found, key=lambda f: _DEDUPE_ORDER.get(f.extra.get("rule"), 1)):
         if f.cue in seen or any(f.cue[0] < s[1] and s[0] < f.cue[1] for s in seen):
             continue
         seen.add(f.cue)

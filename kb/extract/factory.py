@@ -49,15 +49,16 @@ _plain_extension("meta", DocumentMeta, many=False)
         "model": "",
         "noun_cues_path": "",  # empty: <KB_DATA_DIR>/noun_cues.tsv ("his claim that ...")
         "furniture_path": "",  # empty: <KB_DATA_DIR>/furniture.tsv (page furniture, dropped)
+        "events_path": "",  # empty: <KB_DATA_DIR>/events.tsv (event families and target roles)
     },
 )
 def make_attributions(nlp: Language, name: str, cues_path: str, frames_path: str,
                       accusation_terms_path: str, affiliation_terms_path: str, source_nouns_path: str,
                       min_frame_precision: float, min_precision: float,
                       min_precision_object: float, follow_quotes: bool, model: str,
-                      noun_cues_path: str, furniture_path: str) -> AttributionExtractor:
+                      noun_cues_path: str, furniture_path: str, events_path: str) -> AttributionExtractor:
     return AttributionExtractor(nlp, cues_path, frames_path, accusation_terms_path,
                                 affiliation_terms_path, source_nouns_path, min_precision, min_precision_object,
                                 min_frame_precision, follow_quotes, model,
-                                noun_cues_path, furniture_path)
+                                noun_cues_path, furniture_path, events_path)
 

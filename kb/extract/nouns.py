@@ -21,7 +21,7 @@ from spacy.attrs import LEMMA, POS
 from spacy.symbols import NOUN
 from spacy.tokens import Doc, Token
 
-from kb.extract.spans import Found, chars, noun_phrase, string_ids, subtree_span, trim
+from kb.extract.spans import Found, chars, noun_phrase, subtree_span, trim
 
 # Prepositions whose object is what a noun cue is about ("criticism of X", "warning about X").
 _ABOUT = {"of", "about", "over", "against", "on", "that"}

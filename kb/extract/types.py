@@ -26,7 +26,7 @@ class TargetRef:
     """An actor a statement accuses, addresses or mentions, as written in the text."""
 
     text: str
-    role: str  # accused | addressed | mentioned
+    role: str  # accused | addressed | rejected | threatened | praised | supported | mentioned
     start: int
     end: int
     label: str | None = None  # NER label when known
@@ -50,6 +50,9 @@ class Attribution:
     # The content in pieces when it is discontinuous (a quote split by "he said"); empty when
     # ``content`` is one piece. ``content`` always spans from the first piece to the last.
     content_parts: list[CharSpan] = field(default_factory=list)
+    # The PLOVER verbal event family of the whole statement (DEMAND, DISAPPROVE, REJECT, THREATEN,
+    # AGREE, SUPPORT, CONCEDE, CONSULT), None when none applies (kb.extract.events).
+    event: str | None = None
 
     def to_dict(self) -> dict:
         # By hand: dataclasses.asdict deep-copies every field and was 12% of extraction's CPU.

@@ -19,7 +19,9 @@ from kb.graph.build import add_edges, get_graph
 from kb.graph.model import (
     AFFILIATION_EDGE_TYPES,
     CLAIM_EDGE_TYPES,
+    DIRECTED_EDGE_TYPES,
     ROLE_EDGE_TYPES,
+    UNDIRECTED_ROLES,
     check_types,
     edge_type_sql,
 )
@@ -126,20 +128,21 @@ def statements(session: Session, sources=None, targets=None, types=None, since: 
 
 
 def _edge_type_filter(types):
-    """Rows whose edge type is in ``types``, as plain equality tests of the target's role and the
-    claim type (the table of kb.graph.model; roles are the three the extractor writes). Unlike a
-    test of the CASE, ``role = 'accused'`` lets the (actor_id, role, statement_id) index hand out
-    an actor's accusations newest first without reading its other rows."""
+    """Rows whose edge type is in ``types``, as plain equality tests of the target's role, the
+    event and the claim type (the table of kb.graph.model). Unlike a test of the CASE,
+    ``role = 'accused'`` lets the (actor_id, role, statement_id) index hand out an actor's
+    accusations newest first without reading its other rows."""
     claim, role = Statement.claim_type, StatementTarget.role
+    tests = [role == r for r, et in DIRECTED_EDGE_TYPES.items() if et in types]
     by_claim = [ct for ct, et in CLAIM_EDGE_TYPES.items() if et in types]
-    other_roles = [r for r in ROLE_EDGE_TYPES if r != "accused"]
-    tests = [role == "accused"] if "accuses" in types else []
     if by_claim:
-        tests.append(role.in_(other_roles) & claim.in_(by_claim + [c.upper() for c in by_claim]))
-    plain = [r for r in other_roles if ROLE_EDGE_TYPES[r] in types]  # calls_on, mentions
+        tests.append(role.in_(UNDIRECTED_ROLES) & Statement.event.is_(None)
+                     & claim.in_(by_claim + [c.upper() for c in by_claim]))
+    plain = [r for r in UNDIRECTED_ROLES if ROLE_EDGE_TYPES[r] in types]  # calls_on, mentions
     if plain:
         every_claim = list(CLAIM_EDGE_TYPES) + [c.upper() for c in CLAIM_EDGE_TYPES]
-        tests.append(role.in_(plain) & or_(claim.is_(None), claim.notin_(every_claim)))
+        tests.append(role.in_(plain) & or_(Statement.event.is_not(None), claim.is_(None),
+                                           claim.notin_(every_claim)))
     return or_(*tests) if tests else false()
 
 

@@ -18,8 +18,9 @@ NER_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP"
 PRONOUNS = {
     "he": ("person",), "him": ("person",), "she": ("person",), "her": ("person",),
     "it": ("organization", "country", "government", "group"),
-    "they": ("organization", "country", "government", "group", "person"),
-    "them": ("organization", "country", "government", "group", "person"),
+    # "they" is a group, a body or a country, never one person
+    "they": ("organization", "country", "government", "group"),
+    "them": ("organization", "country", "government", "group"),
 }
 GENDERED = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 FIRST_PERSON = {"i", "me", "we", "us"}
@@ -102,6 +103,9 @@ def load_lexicon(data_dir: Path) -> tuple[Lexicon, Words]:
         lex.add(row[0], Entry(row[1], "country", "capital"))
     for row in _rows(data_dir / "demonyms.tsv"):
         lex.add(row[0], Entry(row[1], "country", "demonym"))
+    for row in _rows(data_dir / "demonyms.tsv"):  # the people: "Mexicans", "Iraqis" (plurals not listed)
+        if row[0].endswith(("an", "i")):
+            lex.add(row[0] + "s", Entry(row[1], "country", "demonym"), override=False)
     for row in _rows(data_dir / "aliases.tsv"):
         kind = row[2] if len(row) > 2 and row[2] in ACTOR_KINDS else "unknown"
         caps = row[0].replace(".", "").isalpha() and row[0].isupper()

@@ -140,6 +140,7 @@ class _DocReader:
         self.orgs: list[tuple[tuple[str, ...], str, int]] = []
         self.by_last: dict[tuple[str, str], list] = {}  # ("person"|"org", last word) -> names ending so
         self.by_first: dict[str, list] = {}  # a person's first word -> full names
+        self.name_counts: dict[str, int] = {}  # a full name -> how often the NER wrote it
         self.sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
         self.lower_words = {x for x in self.texts if x.islower()}  # words the text writes in lower case
         self.countries: dict[str, str] = {}  # a country this document names (not in the lexicon): form -> name
@@ -156,6 +157,10 @@ class _DocReader:
             start += 1
         if span.label_ == "PERSON":
             while start < end - 1 and doc[start].lower_ in titles:
+                start += 1
+        else:  # "this White House", "federal Securities and Exchange Commission": not part of the name
+            while start < end - 1 and doc[start].is_lower and doc[start].is_alpha \
+                    and doc[start].lower_ not in NAME_PARTICLES:
                 start += 1
         while end > start and self.ends[end - 1]:
             end -= 1
@@ -210,7 +215,17 @@ class _DocReader:
             elif len(span) == 1 and span.end < len(self.doc) and self.low[span.end] in self.words["title"]:
                 continue  # "Trade" in "Trade Minister Ana Roth" is part of a title
             spans.append(span)
-        return self._titled_orgs(_majority_labels(self._doc_countries(spans)))
+        return self._titled_orgs(self._surnames(_majority_labels(self._doc_countries(spans))))
+
+    def _surnames(self, spans: list[Span]) -> list[Span]:
+        """A one-word ORG or GPE span that is the surname of a person the document names in full
+        is that person: the small model tags "Scott" ORG now and then beside "Bobby Scott"."""
+        last = {self.low[s.end - 1] for s in spans if s.label_ == "PERSON" and len(s) > 1}
+        for span in spans:
+            if span.label_ in ("ORG", "GPE") and len(span) == 1 and self.low[span.start] in last \
+                    and self.lex.get(normalise(span.text)) is None and normalise(span.text) not in self.countries:
+                span.label_ = "PERSON"
+        return spans
 
     def _whole_person(self, span: Span) -> Span | None:
         """A person's name with the surname the small model sometimes leaves out ("Tomas [Wierling]");
@@ -380,6 +395,8 @@ class _DocReader:
             elif span.label_ == "ORG":
                 name = self.lookup_name(span.text)
                 self.orgs.append((tuple(normalise(name).split()), name, span.start))
+        for _, name, _ in self.persons + self.orgs:
+            self.name_counts[name] = self.name_counts.get(name, 0) + 1
         # Each distinct name once, at the position of its first mention: lookups stay linear in the
         # number of names, not of mentions, on long documents.
         for group, names in (("person", self.persons), ("org", self.orgs)):
@@ -422,10 +439,10 @@ class _DocReader:
             found = max(headed)[1] if headed else None
         return found
 
-    @staticmethod
-    def _longest(names, key: tuple[str, ...], at: int) -> str | None:
+    def _longest(self, names, key: tuple[str, ...], at: int) -> str | None:
         """The longest name ending with ``key``; when they are different people or bodies ("Bill
-        Clinton", "Hillary Clinton" for "Clinton"), the one named nearest before ``at``."""
+        Clinton", "Hillary Clinton" for "Clinton"), the one the document names most often, and
+        between equals the one named nearest before ``at``."""
         n = len(key)
         found = [(full, name, pos) for full, name, pos in names if len(full) >= n and full[-n:] == key]
         if not found:
@@ -433,7 +450,9 @@ class _DocReader:
         found = [f for f in found if len(f[0]) > n] or found  # the short name itself is no rival
         if len({full[0] for full, _, _ in found}) == 1:
             return max(found, key=lambda f: (len(f[0]), len(f[1])))[1]
-        return max(found, key=lambda f: (f[2] <= at, f[2] if f[2] <= at else -f[2], len(f[0])))[1]
+        count = self.name_counts
+        return max(found, key=lambda f: (count.get(f[1], 0), f[2] <= at, f[2] if f[2] <= at else -f[2],
+                                         len(f[0])))[1]
 
     # -- 3. candidates -------------------------------------------------------------------------
 
@@ -587,6 +606,10 @@ class _DocReader:
         label = span.label_
         if label == "PERSON":
             return _Mention(span.start, span.end, self.person_name(span), "person", label)
+        if label in ("ORG", "GPE") and len(span) == 1 and ("person", self.low[span.start]) in self.by_last \
+                and self.lex.get(normalise(span.text)) is None and normalise(span.text) not in self.countries:
+            # "Scott" tagged ORG where the document names Bobby Scott: the person's surname
+            return _Mention(span.start, span.end, self.person_name(span), "person", "PERSON")
         if label == "ORG":  # a short name of a longer organisation here ("the Coalition") takes its name
             key = tuple(normalise(span.text).split())
             name = self.org_name(key, span.start) or span.text

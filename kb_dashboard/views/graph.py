@@ -108,7 +108,8 @@ with side:
             for kind, (colour, _) in ui.KIND_STYLE.items()) + "<br>" + "".join(
             f'<span style="display:inline-block;margin:0 .8rem .3rem 0">'
             f'<span style="display:inline-block;width:1.2rem;height:.2rem;background:{ui.EDGE_COLOUR[t]};'
-            f'vertical-align:middle;margin-right:.3rem"></span>{t}</span>' for t in types))
+            f'vertical-align:middle;margin-right:.3rem"></span>{t}'
+            f'{" · " + model.EDGE_EVENTS[t] if t in model.EDGE_EVENTS else ""}</span>' for t in types))
 
 # Below the graph, over the same filters; each computed only when chosen.
 more = st.segmented_control("More", ["Centrality", "Shortest path", "Export"], key="g_more",

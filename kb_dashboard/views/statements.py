@@ -6,7 +6,7 @@ import components as ui
 import streamlit as st
 
 from kb import query
-from kb.models import STATEMENT_KINDS, TARGET_ROLES
+from kb.models import EVENT_FAMILIES, STATEMENT_KINDS, TARGET_ROLES
 from kb_dashboard.logic import (
     collect_statements,
     filter_from_params,
@@ -53,14 +53,18 @@ with st.container(border=True):
     c[2].selectbox("Target role", TARGET_ROLES, index=None, key="f_role", placeholder="any role")
     c[3].selectbox("Claim type", claim_types, index=None, key="f_claim", placeholder="any claim type",
                    accept_new_options=True)
-    c = st.columns(4)
+    c = st.columns(5)
     c[0].selectbox("Kind", STATEMENT_KINDS, index=None, key="f_kind", placeholder="any kind")
-    c[1].selectbox("Source", sources, index=None, key="f_source", placeholder="any outlet",
+    c[1].selectbox("Event", EVENT_FAMILIES, index=None, key="f_event", placeholder="any event",
+                   help="PLOVER event family: DEMAND, DISAPPROVE, REJECT, THREATEN, AGREE, SUPPORT, ...")
+    c[2].selectbox("Source", sources, index=None, key="f_source", placeholder="any outlet",
                    accept_new_options=True)
     st.session_state.setdefault("f_dates", ())
-    c[2].date_input("Published between", key="f_dates",
+    c[3].date_input("Published between", key="f_dates",
                     min_value=stats.get("first_published"), max_value=stats.get("last_published"))
-    page_size = c[3].selectbox("Rows per page", PAGE_SIZES, index=1, key="f_page_size")
+    page_size = c[4].selectbox("Rows per page", PAGE_SIZES, index=1, key="f_page_size")
+    # the extractor's calibrated confidence (0.8: right about 80% of the time on PolNeAR dev)
+    st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="f_min_conf")
     if st.session_state.get("f_document"):
         st.caption(f"Only document {st.session_state['f_document']}")
         if st.button("Search all documents", icon=":material/close:"):
@@ -74,11 +78,13 @@ f = query.StatementFilter(
     target=st.session_state.get("f_target"),
     role=st.session_state.get("f_role"),
     claim_type=st.session_state.get("f_claim"),
+    event=st.session_state.get("f_event"),
     kind=st.session_state.get("f_kind"),
     source=st.session_state.get("f_source"),
     date_from=dates[0] if len(dates) > 0 else None,
     date_to=dates[1] if len(dates) > 1 else None,
     document_id=st.session_state.get("f_document"),
+    min_confidence=st.session_state.get("f_min_conf") or None,
 )
 shared = filter_to_params(f)
 for k in list(st.query_params):
@@ -88,7 +94,7 @@ st.query_params.update(shared)
 st.session_state["_stmt_params_seen"] = st.query_params.to_dict()
 
 # Keyset paging: a stack of cursors for the pages already seen, reset when the filter changes.
-key = (tuple(sorted(shared.items())), page_size)
+key = (tuple(sorted(shared.items())), page_size, f.min_confidence)
 if st.session_state.get("_stmt_key") != key:
     if not from_url:  # the analyst changed the filter: the old selection is out of view
         st.query_params.pop("statement", None)

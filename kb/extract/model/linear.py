@@ -55,36 +55,39 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
 
 
-def fit(ids: list[np.ndarray], dense: np.ndarray, y: np.ndarray, n_buckets: int, l2: float = 1e-4,
-        epochs: int = 60, lr: float = 0.05, batch: int = 256, seed: int = 0,
-        weight: np.ndarray | None = None) -> Linear:
-    """Minibatch Adam on the log loss with an L2 penalty; deterministic for a given seed."""
-    rng = np.random.default_rng(seed)
-    n = len(y)
-    dense = np.asarray(dense, dtype=np.float64).reshape(n, -1)
-    weight = np.ones(n) if weight is None else weight
-    params = [np.zeros(n_buckets), np.zeros(dense.shape[1]), np.zeros(1)]
-    m = [np.zeros_like(p) for p in params]
-    v = [np.zeros_like(p) for p in params]
-    step = 0
-    for _ in range(epochs):
-        order = rng.permutation(n)
-        for k in range(0, n, batch):
-            idx = order[k : k + batch]
-            bi = [ids[i] for i in idx]
-            s = np.array([params[0][i].sum() for i in bi]) + dense[idx] @ params[1] + params[2][0]
-            g = (_sigmoid(s) - y[idx]) * weight[idx] / len(idx)
-            gs = np.zeros(n_buckets)
-            np.add.at(gs, np.concatenate(bi), np.repeat(g, [len(i) for i in bi]))
-            grads = [gs + l2 * params[0], dense[idx].T @ g + l2 * params[1], np.array([g.sum()])]
-            step += 1
-            for p, mm, vv, gr in zip(params, m, v, grads):
-                mm *= 0.9
-                mm += 0.1 * gr
-                vv *= 0.999
-                vv += 0.001 * gr * gr
-                p -= lr * (mm / (1 - 0.9**step)) / (np.sqrt(vv / (1 - 0.999**step)) + 1e-8)
-    return Linear(params[0], params[1], float(params[2][0]))
+def design(ids: list[np.ndarray], n_buckets: int):
+    """The hashed features as one sparse one-hot matrix (rows x buckets)."""
+    from scipy import sparse
+
+    lengths = np.array([len(i) for i in ids], dtype=np.int64)
+    cols = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+    return sparse.csr_matrix((np.ones(len(cols)), cols, np.concatenate([[0], np.cumsum(lengths)])),
+                             shape=(len(ids), n_buckets))
+
+
+def fit(ids: list[np.ndarray], dense: np.ndarray, y: np.ndarray, n_buckets: int, l2: float = 1.0,
+        max_iter: int = 200, weight: np.ndarray | None = None) -> Linear:
+    """L2-regularised logistic regression by L-BFGS on the whole set (deterministic: no sampling).
+    ``l2`` is the penalty on the summed log loss (the bias is not penalised)."""
+    from scipy.optimize import minimize
+
+    xs = design(ids, n_buckets)
+    xst = xs.T.tocsr()
+    xd = np.asarray(dense, dtype=np.float64).reshape(len(ids), -1)
+    nd = xd.shape[1]
+    y = np.asarray(y, dtype=np.float64)
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=np.float64)
+
+    def loss(theta):
+        ws, wd, b = theta[:n_buckets], theta[n_buckets : n_buckets + nd], theta[-1]
+        z = xs @ ws + xd @ wd + b
+        value = (w * (np.logaddexp(0, z) - y * z)).sum() + 0.5 * l2 * (ws @ ws + wd @ wd)
+        g = w * (_sigmoid(z) - y)
+        return value, np.concatenate([xst @ g + l2 * ws, xd.T @ g + l2 * wd, [g.sum()]])
+
+    theta = minimize(loss, np.zeros(n_buckets + nd + 1), jac=True, method="L-BFGS-B",
+                     options={"maxiter": max_iter}).x
+    return Linear(theta[:n_buckets], theta[n_buckets : n_buckets + nd], float(theta[-1]))
 
 
 def platt(scores: np.ndarray, y: np.ndarray, iters: int = 200) -> tuple[float, float]:
