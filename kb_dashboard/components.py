@@ -221,6 +221,7 @@ EDGE_COLOUR = {
     "accuses": "#d62728", "calls_on": "#1f77b4", "rejects": "#8c564b", "denies": "#9467bd",
     "praises": "#2ca02c", "warns": "#ff7f0e", "threatens": "#e377c2", "mentions": "#c7c7c7",
     "supports": "#98df8a", "member_of": "#17becf", "part_of": "#17becf",
+    "echoes": "#bcbd22", "denies_claim_of": "#6a3d9a",  # kb.claims: a claim repeated / denied
 }
 
 
