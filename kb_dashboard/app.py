@@ -16,6 +16,7 @@ settings = get_settings()
 pages = [
     st.Page(ui.PAGES["overview"], title="Overview", icon=":material/dashboard:", default=True),
     st.Page(ui.PAGES["statements"], title="Statements", icon=":material/format_quote:"),
+    st.Page(ui.PAGES["claims"], title="Claims", icon=":material/fact_check:"),
     st.Page(ui.PAGES["actor"], title="Actor profile", icon=":material/person:"),
     st.Page(ui.PAGES["graph"], title="Actor graph", icon=":material/hub:"),
     st.Page(ui.PAGES["documents"], title="Documents", icon=":material/article:"),

@@ -21,6 +21,7 @@ from kb_dashboard.logic import Mark, esc, highlight, md
 PAGES = {
     "overview": "views/overview.py",
     "statements": "views/statements.py",
+    "claims": "views/claims.py",
     "actor": "views/actor.py",
     "graph": "views/graph.py",
     "documents": "views/documents.py",
@@ -218,12 +219,24 @@ def statement_detail(stmt: dict, with_edits: bool = True) -> None:
                 st.page_link(PAGES["actor"], label=f"{md(t['actor'])} · {t['role']}",
                              icon=":material/gps_fixed:" if t["role"] == "accused" else ":material/person:",
                              query_params={"actor": t["actor_id"]})
+    claim_link(stmt["id"])
     st.caption(f"statement {stmt['id']} · cue “{md(stmt.get('cue') or '—')}” · confidence "
                f"{stmt.get('confidence', 1):.2f} · extractor {stmt.get('extractor_version') or '?'}")
     if with_edits and edits_enabled():
         import edits
 
         edits.flag_controls(stmt)
+
+
+def claim_link(statement_id: int) -> None:
+    """The claim a statement makes, repeats or denies (kb.claims), as a link to the Claims page."""
+    from kb.claims.query import statement_claims
+
+    with session_scope(url()) as s:
+        c = statement_claims(s, [statement_id]).get(statement_id)
+    if c:
+        st.page_link(PAGES["claims"], icon=":material/fact_check:", query_params={"claim": c["claim_id"]},
+                     label=f"Claim ({c['stance']}): {c['claim'][:120]}")
 
 
 def statement_context(stmt: dict) -> None:
@@ -258,6 +271,7 @@ EDGE_COLOUR = {
     "accuses": "#d62728", "calls_on": "#1f77b4", "rejects": "#8c564b", "denies": "#9467bd",
     "praises": "#2ca02c", "warns": "#ff7f0e", "threatens": "#e377c2", "mentions": "#c7c7c7",
     "supports": "#98df8a", "member_of": "#17becf", "part_of": "#17becf",
+    "echoes": "#bcbd22", "denies_claim_of": "#6a3d9a",  # kb.claims: a claim repeated / denied
 }
 
 

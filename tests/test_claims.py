@@ -223,3 +223,69 @@ def test_claims_link_on_postgres(pg_url, nlp, embedder):
 
     with session_scope(pg_url) as s:
         assert SHOTS in match_claims(s, "Velorian patrols shot at Kestrani fishing boats", limit=1)[0]["text"]
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+@pytest.fixture()
+def claims_page(samples_kb, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from kb_dashboard import APP
+
+    monkeypatch.setenv("KB_DATABASE_URL", samples_kb)
+    monkeypatch.delenv("KB_READ_ONLY", raising=False)
+
+    def make(**params):
+        at = AppTest.from_file(str(APP), default_timeout=90)
+        at.run()
+        at.query_params.update({k: str(v) for k, v in params.items()})
+        at.switch_page("views/claims.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return make
+
+
+def test_claims_page_shows_a_claim_with_speakers_and_statements(claims_page, samples_kb):
+    c = _claim_with(samples_kb, SHOTS)
+    at = claims_page(claim=c["id"])
+    assert at.subheader[0].value == c["text"]
+    links = [p.proto.label for p in at.get("page_link")]
+    assert "Tomas Wierling" in links and "Ana Roth" in links
+    quoted = [p for p in at.get("page_link") if "denies:" in p.proto.label]
+    assert quoted  # each statement links to its sentence on the Statements page
+    assert {m.label: m.value for m in at.metric}["Speakers"] == str(c["speakers"])
+
+
+def test_claims_page_matches_a_pasted_sentence(claims_page):
+    at = claims_page()
+    at.text_input(key="c_match").set_value("Velorian patrols shot at Kestrani fishing boats").run()
+    assert not at.exception
+    assert any(SHOTS in m.value for m in at.markdown)
+
+
+def test_a_statement_shows_its_claim(samples_kb, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from kb_dashboard import APP
+
+    c = _claim_with(samples_kb, SHOTS)
+    monkeypatch.setenv("KB_DATABASE_URL", samples_kb)
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.run()
+    at.query_params["statement"] = str(c["statements_list"][1]["id"])
+    at.switch_page("views/statements.py").run()
+    assert any(p.proto.label.startswith("Claim (denies)") for p in at.get("page_link"))
+
+
+def test_the_actor_graph_has_echo_and_denial_edges(samples_kb):
+    from kb.graph import build_graph
+    from kb.query import find_actor
+
+    with session_scope(samples_kb) as s:
+        G = build_graph(s)
+        pell, wierling, roth = (find_actor(s, n).id for n in ("Jonas Pell", "Tomas Wierling", "Ana Roth"))
+    assert "echoes" in G.succ[pell][wierling]
+    denial = G.succ[roth][wierling]["denies_claim_of"]
+    assert denial["count"] >= 1 and denial["first"] == "2024-06-03" and denial["statements"]

@@ -23,8 +23,8 @@ from kb.claims.link import CANDIDATES, LEXICAL, THRESHOLD, _Linker, join_score
 from kb.models import Claim, ClaimKey, ClaimStatement, Statement
 
 # Fitted on Emergent dev (kb evaluate --format emergent; docs/claims.md).
-AGGLOMERATE_THRESHOLD = 0.65  # fused similarity at which average linkage stops merging
-AGGLOMERATE_WEIGHT = 0.5  # weight of TF-IDF overlap against the cosine
+AGGLOMERATE_THRESHOLD = 0.25  # fused similarity at which average linkage stops merging
+AGGLOMERATE_WEIGHT = 2.0  # weight of TF-IDF overlap against the cosine
 MAX_AGGLOMERATE = 8000  # wordings: the distance matrix is n^2/2 floats
 BATCH = 2000
 

@@ -60,38 +60,33 @@ class Embedder:
         self._lock = threading.Lock()
 
     def _run(self, texts: list[str]) -> np.ndarray:
-        enc = self.tokenizer.encode_batch(texts)
+        # One text per run: no padding to compute, and a text's vector never depends on the batch
+        # it came in (so one and N ingest workers store the same bytes). Measured no slower than
+        # batches of 8 or 32 on this CPU.
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        # Similar lengths together: padding is wasted work.
-        order = sorted(range(len(texts)), key=lambda i: len(enc[i].ids))
-        for start in range(0, len(order), 16):
-            batch = order[start:start + 16]
-            width = max(len(enc[i].ids) for i in batch)
-            ids = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for row, i in enumerate(batch):
-                n = len(enc[i].ids)
-                ids[row, :n] = enc[i].ids
-                mask[row, :n] = 1
+        for i, enc in enumerate(self.tokenizer.encode_batch(texts)):
+            ids = np.asarray([enc.ids], dtype=np.int64)
+            mask = np.ones_like(ids)
             hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                             "token_type_ids": np.zeros_like(ids)})[0]
-            pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
-            out[batch] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+                                             "token_type_ids": np.zeros_like(ids)})[0][0]
+            pooled = hidden.mean(0)
+            out[i] = pooled / np.linalg.norm(pooled)
         return out
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = [t or "" for t in texts]
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         with self._lock:
-            todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+            known = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+            todo = [t for t in dict.fromkeys(texts) if t not in known]
             if todo:
-                for t, v in zip(todo, self._run(todo)):
-                    self._cache[t] = v
-                    if len(self._cache) > CACHE_SIZE:
-                        self._cache.popitem(last=False)
+                known.update(zip(todo, self._run(todo)))
             for i, t in enumerate(texts):
-                out[i] = self._cache[t]
-                self._cache.move_to_end(t)
+                out[i] = known[t]
+            for t in todo[-CACHE_SIZE:]:
+                self._cache[t] = known[t]
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return out
 
 

@@ -48,6 +48,9 @@ def generation(conn: Connection) -> int:
 
 
 def _new_index():
+    # onnxruntime must be loaded before usearch: the other order crashes the process (usearch's
+    # numkong and onnxruntime 1.32 clash at load time; seen on this project's CPU).
+    import onnxruntime  # noqa: F401
     from usearch.index import Index
 
     return Index(ndim=DIM, metric="cos", dtype="f16", connectivity=16, expansion_add=64, expansion_search=64)

@@ -158,37 +158,40 @@ def match_claims(session: Session, text: str, limit: int = 10, evidence: int = 3
     return out
 
 
-def claim_edges(session: Session) -> list[dict]:
-    """Actor pairs linked through claims, for the graph: ``echoes`` (both assert or repeat the
-    same claim; from the later speaker to the first) and ``denies_claim_of`` (a denial of a claim
-    that another actor made). One dict per pair and type with the claims as evidence."""
-    rows = session.execute(
-        select(ClaimStatement.claim_id, ClaimStatement.stance, Statement.speaker_id, Statement.published,
-               Statement.id)
-        .join(Statement, and_(Statement.id == ClaimStatement.statement_id, Statement.flagged == false()))
-        .where(Statement.speaker_id.is_not(None))
-        .where(ClaimStatement.claim_id.in_(select(Claim.id).where(Claim.n_speakers > 1)))
-        .order_by(ClaimStatement.claim_id, Statement.published.is_(None), Statement.published, Statement.id)).all()
+def claim_edges(session: Session, since: date | None = None, until: date | None = None) -> list[dict]:
+    """Actor pairs linked through claims, for the graph: ``echoes`` (asserts or reports a claim
+    another actor made first; from the later speaker to the first) and ``denies_claim_of`` (denies
+    a claim another actor made). One dict per pair and type with the claims and statements as
+    evidence. Only statements dated in [since, until] count when a window is given."""
+    q = (select(ClaimStatement.claim_id, ClaimStatement.stance, Statement.speaker_id, Statement.published,
+                Statement.id, Statement.document_id)
+         .join(Statement, and_(Statement.id == ClaimStatement.statement_id, Statement.flagged == false()))
+         .where(Statement.speaker_id.is_not(None))
+         .where(ClaimStatement.claim_id.in_(select(Claim.id).where(Claim.n_speakers > 1)))
+         .order_by(ClaimStatement.claim_id, Statement.published.is_(None), Statement.published, Statement.id))
+    if since:
+        q = q.where(Statement.published >= since)
+    if until:
+        q = q.where(Statement.published <= until)
     by_claim: dict[int, list] = defaultdict(list)
-    for cid, stance, speaker, published, sid in rows:
-        by_claim[cid].append((stance, speaker, published, sid))
+    for cid, stance, speaker, published, sid, did in session.execute(q):
+        by_claim[cid].append((stance, speaker, published, sid, did))
     edges: dict[tuple[int, int, str], dict] = {}
     for cid, sts in by_claim.items():
-        makers = [(sp, pub, sid) for st, sp, pub, sid in sts if st in ("asserts", "reports")]
+        makers = [sp for st, sp, *_ in sts if st in ("asserts", "reports")]
         if not makers:
             continue
-        first = makers[0][0]
-        for stance, speaker, published, sid in sts:
-            if speaker == first:
-                continue
-            kind = "echoes" if stance in ("asserts", "reports") else "denies_claim_of" if stance == "denies" else None
-            if kind is None:
+        first = makers[0]
+        for stance, speaker, published, sid, did in sts:
+            kind = {"asserts": "echoes", "reports": "echoes", "denies": "denies_claim_of"}.get(stance)
+            if speaker == first or kind is None:
                 continue
             e = edges.setdefault((speaker, first, kind), {"source": speaker, "target": first, "type": kind,
-                                                          "claims": set(), "statements": [], "first": published,
-                                                          "last": published})
+                                                          "claims": set(), "statements": [], "documents": [],
+                                                          "first": None, "last": None})
             e["claims"].add(cid)
             e["statements"].append(sid)
+            e["documents"].append(did)
             if published:
                 e["first"] = min(filter(None, [e["first"], published]))
                 e["last"] = max(filter(None, [e["last"], published]))

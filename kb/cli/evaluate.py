@@ -16,6 +16,11 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
+class ClaimsGold(str, Enum):
+    checkthat = "checkthat"
+    emergent = "emergent"
+
+
 class GoldFormat(str, Enum):
     auto = "auto"
     polnear = "polnear"
@@ -43,11 +48,20 @@ def evaluate(
         None, "--speakers", help="Score speaker resolution instead: a gold TSV of speaker mentions and their "
         "canonical actors (document, start, end, actor) over the texts in GOLD_DIR.",
     ),
+    claims: ClaimsGold | None = typer.Option(
+        None, "--claims", help="Score claim tracking instead (kb/evaluate/claims.py): checkthat (GOLD_DIR is a "
+        "CheckThat! 2020 task 2 split, e.g. .../checkthat2020/dev; train/ beside it fits the matcher) or "
+        "emergent (GOLD_DIR is the Emergent CSV).",
+    ),
 ) -> None:
     """Score extraction against gold annotations: cue, source and content span P/R/F1 and
     attribution P/R/F1 (PolNeAR), who does what to whom (PLOVER: statement, speaker, target with a
     directed role, event family), or with --speakers speaker-resolution accuracy."""
     from kb.cli.ingest import _load_nlp
+
+    if claims is not None:
+        _claims(claims, gold_dir, format)
+        return
 
     if gold == GoldFormat.plover or gold == GoldFormat.auto and gold_dir.is_file() and speakers is None:
         _evaluate_plover(gold_dir, format, errors, events, lambda: _load_nlp(model))
@@ -97,6 +111,20 @@ def _speakers(texts: Path, gold_path: Path, format: ReportFormat, workers: int, 
         error(str(e))
         raise typer.Exit(2)
     typer.echo(json.dumps(report.as_dict(), indent=2) if format == ReportFormat.json else report.format_text())
+
+
+def _claims(gold: ClaimsGold, path: Path, format: ReportFormat) -> None:
+    from kb.evaluate import claims as C
+
+    try:
+        if gold == ClaimsGold.checkthat:
+            report, text = C.evaluate_checkthat(path), C.format_checkthat
+        else:
+            report, text = C.evaluate_emergent(path), C.format_emergent
+    except (FileNotFoundError, UnicodeDecodeError, ValueError) as e:
+        error(str(e))
+        raise typer.Exit(2)
+    typer.echo(json.dumps(report, indent=2, default=str) if format == ReportFormat.json else text(report))
 
 
 def _evaluate_plover(path: Path, format: ReportFormat, errors: Path | None, events: str, load_nlp) -> None:

@@ -197,6 +197,9 @@ def _build(session, since, until, evidence_cap) -> nx.MultiDiGraph:
         joined[(u, v, t)] = {"type": t, "count": 1, "n_documents": 1 if did else 0, "first": day, "last": day,
                              "statements": (sid,) if sid else (), "documents": (did,) if did else (),
                              "role": role}
+    from kb.claims.graph import graph_edges  # echoes and denials of a claim's maker
+
+    joined.update(graph_edges(session, since, until, evidence_cap))
     add_edges(G, ((u, v, t, d) for (u, v, t), d in joined.items()))
     rank.attach(G, np.concatenate([said[0], [u for u, _, _ in joined]]),
                 np.concatenate([said[1], [v for _, v, _ in joined]]),

@@ -55,7 +55,8 @@ AFFILIATION_EDGE_TYPES = ("member_of", "part_of")
 # The PLOVER event family each statement edge type stands for (the graph legend shows it).
 EDGE_EVENTS = {"accuses": "DISAPPROVE", "calls_on": "DEMAND", "rejects": "REJECT", "denies": "REJECT",
                "threatens": "THREATEN", "warns": "THREATEN", "praises": "SUPPORT", "supports": "SUPPORT"}
-EDGE_TYPES = STATEMENT_EDGE_TYPES + AFFILIATION_EDGE_TYPES
+CLAIM_LINK_EDGE_TYPES = ("echoes", "denies_claim_of")  # kb.claims.graph: actors linked through a claim
+EDGE_TYPES = STATEMENT_EDGE_TYPES + AFFILIATION_EDGE_TYPES + CLAIM_LINK_EDGE_TYPES
 
 
 def edge_type(role: str, claim_type: str | None, event: str | None = None) -> str:

@@ -1,7 +1,7 @@
 """Claims: the same claim across documents, speakers and time (issue 13).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0011
 
 - ``claim``: a canonical wording, its vector (float16, all-MiniLM-L6-v2), first and last seen,
   and counters recounted by kb.claims whenever a statement joins or an analyst edits it.
