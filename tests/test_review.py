@@ -105,6 +105,8 @@ def test_dashboard_review_page_lists_and_merges(review_kb, monkeypatch):
     at.run()
     crooked = _findings(review_kb)["Crooked Hillary Clinton"].actor_id
     at.button(key=f"rv-merge-{crooked}").click().run()
+    assert not at.exception and "Crooked Hillary Clinton" in _findings(review_kb)  # asks first
+    at.button(key="confirm_merge").click().run()
     assert not at.exception
     assert any("merged" in s.value for s in at.success)
     assert "Crooked Hillary Clinton" not in _findings(review_kb)

@@ -1,6 +1,7 @@
 """Review actors: the actors most likely to be wrong (kb.review, the list `kb actors review`
 prints), most misleading first, with a one-line reason and the fix beside each: merge into the
-actor it duplicates, rename, or "not an actor" (its statements flagged as wrong)."""
+actor it duplicates, rename, or "not an actor" (the actor deleted, its statements kept with an
+unresolved speaker); merge and "not an actor" ask first, as on the actor page."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from kb import edit
 from kb.db import session_scope
-from kb.models import Statement
+from kb.models import Actor
 from kb.review import review
 
 st.title("Review actors")
@@ -26,14 +27,9 @@ if not findings:
     st.stop()
 can_edit = ui.edits_enabled()
 
-
-def _not_an_actor(session, actor_id: int) -> str:
-    """Flag every statement the actor is the speaker of: they leave counts, rankings and the graph."""
-    ids = session.execute(select(Statement.id).where(Statement.speaker_id == actor_id,
-                                                     Statement.flagged.is_(False))).scalars().all()
-    for sid in ids:
-        edit.flag_statement(session, sid, flagged=True)
-    return f"flagged {len(ids)} statement{'s' * (len(ids) != 1)} of actor {actor_id} as wrong"
+with session_scope(ui.url()) as s:  # the ids of the actors a duplicate would be merged into
+    others = {f.other for f in findings if f.other}
+    other_ids = dict(s.execute(select(Actor.name, Actor.id).where(Actor.name.in_(others)))) if others else {}
 
 
 for k, f in enumerate(findings, 1):
@@ -46,11 +42,13 @@ for k, f in enumerate(findings, 1):
         c[3].write(f"**{f.problem}**: {f.reason}")
         if can_edit:
             b = st.columns([2, 3, 1, 2], vertical_alignment="bottom")
-            if f.other and b[0].button(f"Merge into {f.other}", key=f"rv-merge-{f.actor_id}", type="primary"):
-                edits._apply(edit.merge_actors, f.other, f.name)
+            if f.other in other_ids and b[0].button(f"Merge into {f.other}…", key=f"rv-merge-{f.actor_id}",
+                                                    type="primary"):
+                edits.confirm_merge(other_ids[f.other], f.other, f.actor_id, f.name)
             new = b[1].text_input("Rename to", key=f"rv-name-{f.actor_id}", placeholder=f.name)
             if b[2].button("Rename", key=f"rv-rename-{f.actor_id}", disabled=not new.strip()):
                 edits._apply(edit.rename_actor, f.name, new)
-            if b[3].button("Not an actor", key=f"rv-junk-{f.actor_id}",
-                           help="Flag its statements as wrong: they leave counts, rankings and the graph."):
-                edits._apply(_not_an_actor, f.actor_id)
+            if b[3].button("Not an actor…", key=f"rv-junk-{f.actor_id}",
+                           help="Junk the extractor took for an actor: delete it; its statements stay, "
+                                "without a resolved speaker."):
+                edits.confirm_not_actor(f.actor_id, f.name)
