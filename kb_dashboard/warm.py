@@ -12,7 +12,6 @@ def warm_up() -> None:
 
     # Not st_link_analysis: a Streamlit component registers itself when imported, which must
     # happen inside the running app (imported here, its frontend was never served).
-
     from kb import query
     from kb.config import get_settings
     from kb.db import session_scope
