@@ -236,7 +236,7 @@ def claim_link(statement_id: int) -> None:
         c = statement_claims(s, [statement_id]).get(statement_id)
     if c:
         st.page_link(PAGES["claims"], icon=":material/fact_check:", query_params={"claim": c["claim_id"]},
-                     label=f"Claim ({c['stance']}): {c['claim'][:120]}")
+                     label=f"Claim ({c['stance']}): {md(c['claim'][:120])}")
 
 
 def statement_context(stmt: dict) -> None:

@@ -54,8 +54,8 @@ with st.container(border=True):
                            f"denied {m['denies']} · {m['first_seen'] or 'undated'} – {m['last_seen'] or ''}")
                 for ev in m["evidence"]:
                     st.page_link(ui.PAGES["statements"], icon=":material/format_quote:",
-                                 label=f"{ev['speaker'] or ev['speaker_text'] or '?'} {ev['stance']}: "
-                                       f"{(ev['content'] or '')[:140]}",
+                                 label=ui.md(f"{ev['speaker'] or ev['speaker_text'] or '?'} {ev['stance']}: "
+                                             f"{(ev['content'] or '')[:140]}"),
                                  query_params={"statement": ev["id"]})
                 if st.button("Open this claim", key=f"open_{m['id']}"):
                     st.query_params["claim"] = str(m["id"])
@@ -97,7 +97,7 @@ with right:
     else:
         st.query_params["claim"] = str(claim["id"])
         with st.container(border=True):
-            st.subheader(claim["text"])
+            st.subheader(ui.md(claim["text"]))
             m = st.columns(5)
             for col, (label, value) in zip(m, (("Speakers", claim["speakers"]), ("Statements", claim["statements"]),
                                                ("Documents", claim["documents"]), ("Asserted", claim["asserts"]),
@@ -123,12 +123,13 @@ with right:
                                       for t in claim["timeline"]]).set_index("day")
                 st.bar_chart(frame, height=180)
             if claim["sources_list"]:
-                st.caption("Outlets: " + " · ".join(f"{s['source']} ({s['statements']})" for s in claim["sources_list"]))
+                st.caption("Outlets: " + " · ".join(f"{ui.md(s['source'])} ({s['statements']})"
+                                                   for s in claim["sources_list"]))
         st.markdown("**Statements** (each opens in its sentence)")
         for s in claim["statements_list"]:
             who = s["speaker"] or s["speaker_text"] or "unresolved speaker"
             st.page_link(ui.PAGES["statements"], icon=":material/format_quote:",
-                         label=f"{s['published'] or 'undated'} · {who} · {s['stance']}: {(s['content'] or '')[:160]}",
+                         label=ui.md(f"{s['published'] or 'undated'} · {who} · {s['stance']}: {(s['content'] or '')[:160]}"),
                          query_params={"statement": s["id"]})
         st.markdown("**Documents**")
         for d in claim["documents_list"]:
