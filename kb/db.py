@@ -8,6 +8,7 @@ transient failures of concurrent writers (SQLite busy, PostgreSQL deadlock or un
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import re
@@ -401,3 +402,19 @@ def fts_match(bind, text: str) -> sa.Select:
     """A one-column SELECT of the ids of statements matching ``text`` (see :func:`fts_search`),
     for ``Statement.id.in_(fts_match(session, text))``."""
     return sa.select(fts_search(bind, text).subquery().c.statement_id)
+
+
+def cache_file(url: str, beside: str, pattern: str) -> Path | None:
+    """Where a file derived from the KB at ``url`` is kept (the graph cache, the claim index):
+    next to a SQLite file as its name + ``beside``, else (or when ``KB_CACHE_DIR`` is set) in
+    ``KB_CACHE_DIR`` or ``~/.cache/kb`` as ``pattern`` with ``{}`` the URL's hash. None: nowhere
+    (an in-memory SQLite KB)."""
+    parsed = sa.engine.make_url(url)
+    configured = os.environ.get("KB_CACHE_DIR")
+    if parsed.get_backend_name() == "sqlite" and not configured:
+        db = parsed.database
+        if not db or db == ":memory:" or db.startswith("file:"):
+            return None
+        return Path(db).with_name(Path(db).name + beside)
+    root = Path(configured) if configured else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb"
+    return root / pattern.format(hashlib.sha256(url.encode()).hexdigest()[:20])

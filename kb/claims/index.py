@@ -12,7 +12,6 @@ graph cache) so a new process loads it instead of rebuilding it.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import json
 import os
 import threading
@@ -20,9 +19,10 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 
 from kb.claims.embed import DIM
+from kb.db import cache_file
 from kb.models import Claim, KbCounter
 
 CLAIM, COUNTER = Claim.__table__, KbCounter.__table__
@@ -32,15 +32,7 @@ SAVE_EVERY = 20_000  # new claims between saves; and once at exit
 
 def cache_path(url: str) -> Path | None:
     """Where the index of the KB at ``url`` is saved (None: nowhere, e.g. in-memory SQLite)."""
-    parsed = make_url(url)
-    configured = os.environ.get("KB_CACHE_DIR")
-    if parsed.get_backend_name() == "sqlite" and not configured:
-        db = parsed.database
-        if not db or db == ":memory:" or db.startswith("file:"):
-            return None
-        return Path(db).with_name(Path(db).name + ".claims.usearch")
-    root = Path(configured) if configured else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb"
-    return root / f"claims-{hashlib.sha256(url.encode()).hexdigest()[:20]}.usearch"
+    return cache_file(url, ".claims.usearch", "claims-{}.usearch")
 
 
 def generation(conn: Connection) -> int:

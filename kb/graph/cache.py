@@ -26,9 +26,9 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from kb.db import cache_file
 from kb.graph import rank
 from kb.models import Actor, Affiliation, Document, Statement, StatementTarget
 
@@ -49,15 +49,7 @@ def fingerprint(session: Session, token: str) -> str:
 
 def path_for(url: str) -> Path | None:
     """Where the graph of the KB at ``url`` is cached (None: not on disk, e.g. in-memory SQLite)."""
-    parsed = make_url(url)
-    configured = os.environ.get("KB_CACHE_DIR")
-    if parsed.get_backend_name() == "sqlite" and not configured:
-        db = parsed.database
-        if not db or db == ":memory:" or db.startswith("file:"):
-            return None
-        return Path(db).with_name(Path(db).name + ".graph-cache.npz")
-    root = Path(configured) if configured else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb"
-    return root / f"graph-{hashlib.sha256(url.encode()).hexdigest()[:20]}.npz"
+    return cache_file(url, ".graph-cache.npz", "graph-{}.npz")
 
 
 def load(url: str, key: str) -> nx.MultiDiGraph | None:
