@@ -29,7 +29,7 @@ can_edit = ui.edits_enabled()
 
 with session_scope(ui.url()) as s:  # the ids of the actors a duplicate would be merged into
     others = {f.other for f in findings if f.other}
-    other_ids = dict(s.execute(select(Actor.name, Actor.id).where(Actor.name.in_(others)))) if others else {}
+    other_ids = {n: i for n, i in s.execute(select(Actor.name, Actor.id).where(Actor.name.in_(others)))}
 
 
 for k, f in enumerate(findings, 1):
