@@ -17,7 +17,7 @@ DEV = POLNEAR / "dev"
 # metric -> floor (F1 unless named), in percent
 FLOORS = {
     "attribution_f1": 72.5,
-    "attribution_precision": 80.0,
+    "attribution_precision": 78.5,  # directed speech acts are kept whatever the model says (docs/extraction.md)
     "attribution_recall": 66.0,
     "cue_exact_f1": 67.5,
     "source_exact_f1": 71.5,

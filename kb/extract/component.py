@@ -146,7 +146,7 @@ class AttributionExtractor:
             if f.kind != "according_to":
                 f.kind = quote_kind(f.content, quotes, text)
         if not keep_all and self.model is not None:
-            found = self.model.decide(doc, found, self.lexicon, quotes)
+            found = self.model.decide(doc, found, self.lexicon, quotes, keep_anyway=self._speech_act)
         if not keep_all:
             found = _unnested_nouns(found)
         if follow:
@@ -172,6 +172,12 @@ class AttributionExtractor:
                     i = bisect_left(cue_starts, q[0])
                     if not (i < len(cue_starts) and cue_starts[i] < q[1]):
                         f.content = f.content + [q]
+
+    def _speech_act(self, f: Found) -> bool:
+        """A verb that is itself a directed speech act (accuse, demand, threaten, reject: a verb
+        row of events.tsv) is kept whatever the model says: PolNeAR, which the model learnt
+        from, has few of them, and they are the statements the actor graph is made of."""
+        return f.verb is not None and self.events.verbs.get(f.cue_lemma, ('',))[0] in _CONFLICT
 
     def keep(self, f: Found) -> bool:
         """Keep a cue in its frame when that frame's precision on PolNeAR train is high enough;
@@ -337,6 +343,8 @@ def _outside_quotes(found: list[Found], quotes: list[tuple[int, int]]) -> list[F
     return [f for f in found if not inside(f.cue[0])]
 
 
+# PLOVER's verbal conflict families: the statements the accusation graph is drawn from
+_CONFLICT = frozenset({"DEMAND", "DISAPPROVE", "REJECT", "THREATEN"})
 _DEDUPE_ORDER = {"according_to": 0, "colon": 2}
 
 

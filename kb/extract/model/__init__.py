@@ -59,12 +59,15 @@ class AttributionModel:
             rows.append(tok)
         return self.keep.proba(ids, _dense(doc, rows, len(self.keep.dense)))
 
-    def decide(self, doc: Doc, found: list[Found], lexicon, quotes) -> list[Found]:
-        """The candidates the model keeps, with calibrated confidence and refined content."""
+    def decide(self, doc: Doc, found: list[Found], lexicon, quotes,
+               keep_anyway=lambda f: False) -> list[Found]:
+        """The candidates the model keeps, with calibrated confidence and refined content;
+        ``keep_anyway(f)``: candidates the caller keeps whatever the model says."""
         p = self.candidate_proba(doc, found, lexicon)
         kept = []
         for f, prob in zip(found, p):
-            if prob >= self.threshold or f.extra.get("rule") in self.meta.get("always_keep", ()):
+            if prob >= self.threshold or f.extra.get("rule") in self.meta.get("always_keep", ()) \
+                    or keep_anyway(f):
                 f.confidence = round(float(prob), 3)
                 kept.append(f)
         if self.start is not None and self.end is not None:
