@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -73,16 +74,24 @@ def dashboard(seed_kb):
     stop(proc)
 
 
-@pytest.fixture(scope="module")
-def page():
+@contextmanager
+def chromium():
+    """Debian's Chromium driven by Playwright (its own browser download fails here)."""
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps.sh")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1500, "height": 1000})
-        yield pg
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def page():
+    with chromium() as browser:
+        yield browser.new_page(viewport={"width": 1500, "height": 1000})
 
 
 def _settle(page) -> None:

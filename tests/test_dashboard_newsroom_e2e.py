@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from newsroom import build_newsroom_kb
-from test_dashboard_e2e import CHROMIUM, CHROMIUM_ARGS, _settle, serve, stop
+from test_dashboard_e2e import _settle, chromium, serve, stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -35,13 +35,8 @@ def site(newsroom_kb):
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps.sh")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture()

@@ -72,6 +72,16 @@ def require_actor(session, name: str):
     return actor
 
 
+def require_row(get, item_id: int, noun: str) -> dict:
+    """``get(session, item_id)`` (a kb.query-style getter), or a one-line error and exit 1."""
+    with open_session() as session:
+        row = get(session, item_id)
+    if row is None:
+        error(f"no {noun} with id {item_id}")
+        raise typer.Exit(1)
+    return row
+
+
 def table_rows(rows: list[dict]) -> list[dict]:
     """Statement rows for a table: an unresolved speaker shows as its surface text in parentheses."""
     return [{**r, "speaker": r["speaker"] or (f"({r['speaker_text']})" if r["speaker_text"] else ""),
@@ -149,11 +159,7 @@ def show_statement(
     """One statement with its source sentence (speaker, cue and content highlighted) and context."""
     from kb.query import get_statement
 
-    with open_session() as session:
-        st = get_statement(session, statement_id)
-    if st is None:
-        error(f"no statement with id {statement_id}")
-        raise typer.Exit(1)
+    st = require_row(get_statement, statement_id, "statement")
     if fmt != Format.table:
         print_json(st)
         return
@@ -280,11 +286,7 @@ def show_document(
     """A document's metadata and its statements."""
     from kb.query import get_document
 
-    with open_session() as session:
-        doc = get_document(session, document_id)
-    if doc is None:
-        error(f"no document with id {document_id}")
-        raise typer.Exit(1)
+    doc = require_row(get_document, document_id, "document")
     if fmt == Format.json:
         print_json(doc)
         return

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from kb.cli.browse import open_session, require_actor
+from kb.cli.browse import open_session, require_actor, require_row
 from kb.cli.output import Format, console, emit, error, note, print_json
 
 app = typer.Typer(help="Claims: the same claim across documents, speakers and time.", invoke_without_command=True)
@@ -55,11 +55,7 @@ def show(claim_id: Annotated[int, typer.Argument(help="Claim id (first column of
     """One claim: timeline, speakers for and against, sources, documents, every statement."""
     from kb.claims.query import get_claim
 
-    with open_session() as session:
-        c = get_claim(session, claim_id)
-    if c is None:
-        error(f"no claim with id {claim_id}")
-        raise typer.Exit(1)
+    c = require_row(get_claim, claim_id, "claim")
     if fmt != Format.table:
         print_json(c)
         return
